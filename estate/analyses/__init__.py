@@ -1,0 +1,35 @@
+"""Analyses: the estate graph in, plain findings out.
+
+Each module finds one thing and states its rule, thresholds and reasons in its
+docstring.  :func:`run_all` runs them in a fixed order and returns the dictionary that
+becomes ``analysis.json``; renderers read that dictionary and never recompute it.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Callable, Optional
+
+import networkx as nx
+
+from estate.config import Settings
+from estate.model.records import Estate
+from estate.analyses import data_quality, summary
+
+#: (key in analysis.json, function(estate, graph, settings) -> findings)
+ANALYSES: list[tuple[str, Callable]] = [
+    ("summary", summary.summarise),
+]
+
+
+def run_all(estate: Estate, graph: nx.DiGraph, settings: Settings,
+            timings: Optional[dict] = None) -> dict:
+    """Every finding, keyed as in ``analysis.json``; ``data_quality`` comes last."""
+    findings: dict = {}
+    for key, analysis in ANALYSES:
+        started = time.perf_counter()
+        findings[key] = analysis(estate, graph, settings)
+        if timings is not None:
+            timings[f"analyse:{key}"] = time.perf_counter() - started
+    findings["data_quality"] = data_quality.collect(estate, findings, settings)
+    return findings

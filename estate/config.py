@@ -1,0 +1,101 @@
+"""Settings: thresholds of the analyses and choices of the outputs.
+
+Defaults are documented here and in ``docs/analyses.md``.  They can be changed in an
+``estate.yaml`` beside the inventories (or named with ``--config``), and the command-line
+options override both.  ``as_of`` fixes "today" so that a run can be reproduced.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+import yaml
+
+from estate.errors import UsageError
+
+
+@dataclass
+class Settings:
+    #: the date the analysis treats as today
+    as_of: dt.date = field(default_factory=dt.date.today)
+    #: contracts whose ends fall within this many months of each other can be bought jointly
+    window_months: int = 12
+    #: a procurement window or consolidation group needs at least this many councils
+    min_councils: int = 2
+    #: a contract ending within this many months counts as "expiring" for legacy risk
+    expiring_months: int = 18
+    #: a system older than this many years counts as "old" for legacy risk
+    old_system_years: int = 10
+    #: typical sales cycle in days when no contract records procurement_started
+    default_sales_cycle_days: int = 270
+    #: share of the cost of the systems that would be retired that consolidation saves
+    consolidation_saving_rate: float = 0.2
+    #: how many dependency hubs to report and map
+    top_hubs: int = 10
+    #: output choices
+    maps: str = "all"                      # all | councils | partnerships | none
+    map_formats: tuple = ("svg",)
+    templates: Optional[str] = None
+
+    def replace(self, **changes) -> "Settings":
+        changes = {k: v for k, v in changes.items() if v is not None}
+        return dataclasses.replace(self, **changes)
+
+    def as_dict(self) -> dict:
+        out = dataclasses.asdict(self)
+        out["as_of"] = self.as_of.isoformat()
+        out["map_formats"] = list(self.map_formats)
+        return out
+
+
+FIELDS = {f.name: f for f in dataclasses.fields(Settings)}
+
+
+def load_settings(path: Optional[Path]) -> Settings:
+    """Settings from an ``estate.yaml`` file (missing file: the defaults)."""
+    settings = Settings()
+    if path is None or not Path(path).exists():
+        return settings
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError, ValueError) as exc:
+        raise UsageError(f"{path}: cannot read settings: {exc}")
+    if not isinstance(data, dict):
+        raise UsageError(f"{path}: settings must be a mapping of names to values")
+    changes = {}
+    for key, value in data.items():
+        name = key.replace("-", "_")
+        if name not in FIELDS:
+            raise UsageError(f"{path}: unknown setting '{key}'",
+                             hint=f"known settings: {', '.join(sorted(FIELDS))}")
+        default = getattr(settings, name)
+        if name == "as_of":
+            if isinstance(value, str):
+                try:
+                    value = dt.date.fromisoformat(value)
+                except ValueError:
+                    raise UsageError(f"{path}: as_of must be a date YYYY-MM-DD")
+            if not isinstance(value, dt.date):
+                raise UsageError(f"{path}: as_of must be a date YYYY-MM-DD")
+        elif name == "map_formats":
+            value = tuple(value if isinstance(value, list) else str(value).split(","))
+        elif isinstance(default, bool) or (default is not None and not isinstance(value, type(default))
+                                            and not (isinstance(default, float) and isinstance(value, int))):
+            raise UsageError(f"{path}: setting '{key}' must be {type(default).__name__}, not {value!r}")
+        changes[name] = value
+    return settings.replace(**changes)
+
+
+def find_settings(paths) -> Optional[Path]:
+    """The ``estate.yaml`` beside the first folder (or file) analysed, if any."""
+    for raw in paths:
+        p = Path(raw)
+        folder = p if p.is_dir() else p.parent
+        for name in ("estate.yaml", "estate.yml"):
+            if (folder / name).exists():
+                return folder / name
+    return None
