@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -57,9 +58,42 @@ def analyse(paths, outdir, settings: Settings, *, strict: bool = False, jobs: in
     findings = run_all(estate, graph, settings, timings)
     result = Result(estate, graph, findings, timings=timings)
     outdir = Path(outdir)
+    outputs = outputs or DEFAULT_OUTPUTS
     document = {"estate_version": __version__, "settings": settings.as_dict(), **findings}
-    t = time.perf_counter()
-    write_json(outdir / "analysis.json", document)
-    timings["write:analysis.json"] = time.perf_counter() - t
+    with _timed(timings, "write:analysis.json"):
+        write_json(outdir / "analysis.json", document)
     result.written.append(outdir / "analysis.json")
+    maps: list = []
+    if "maps" in outputs and settings.maps != "none":
+        from estate.render.maps import dot_available, render_maps
+        if dot_available():
+            with _timed(timings, "write:maps"):
+                maps = render_maps(estate, graph, findings, outdir / "maps", settings)
+            result.written.append(outdir / "maps")
+        else:
+            result.notes.append("Graphviz 'dot' was not found, so no maps were drawn; install "
+                                "Graphviz (Debian/Ubuntu: apt-get install graphviz; macOS: brew "
+                                "install graphviz; Windows: winget install graphviz) and run again")
+    if "register" in outputs:
+        from estate.render.excel import write_register
+        with _timed(timings, "write:register.xlsx"):
+            write_register(estate, findings, outdir / "register.xlsx", settings)
+        result.written.append(outdir / "register.xlsx")
+    if "report" in outputs:
+        from estate.render.html import write_report
+        with _timed(timings, "write:report.html"):
+            write_report(estate, findings, maps, outdir / "report.html", settings)
+        result.written.append(outdir / "report.html")
     return result
+
+
+DEFAULT_OUTPUTS = frozenset({"maps", "register", "report"})
+
+
+@contextmanager
+def _timed(timings: dict, key: str):
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[key] = time.perf_counter() - started
