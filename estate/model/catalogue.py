@@ -17,7 +17,8 @@ resolves them in this order, stopping at the first hit:
 3. for products, the vendor's name joined to the product text ("Northgate" +
    "Revenues & Benefits"), and the product text with the vendor's name taken off;
 4. for products of an already resolved vendor only: a similarity of at least
-   :data:`FUZZY_THRESHOLD` (token-set ratio) to exactly one of that vendor's products,
+   :data:`FUZZY_THRESHOLD` (token-sort ratio: word order ignored, extra words penalised)
+   to exactly one of that vendor's products,
    reported as information (I300) so the match is explainable.  Two products of one
    vendor are never merged by similarity: a second candidate within 5 points blocks it.
 
@@ -183,7 +184,7 @@ class Matcher:
         for product in self.vendor_products.get(vendor_id, []):
             for name in [product.name, *product.aliases]:
                 cand = " ".join(w for w in normal_form(name).split() if w not in vendor_words)
-                score = fuzz.token_set_ratio(stripped, cand or normal_form(name))
+                score = fuzz.token_sort_ratio(stripped, cand or normal_form(name))
                 best[product.id] = max(best.get(product.id, 0), score)
         ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
         if ranked and ranked[0][1] >= FUZZY_THRESHOLD and \

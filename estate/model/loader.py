@@ -173,6 +173,7 @@ def parse_text(text: str, path: str) -> ParsedFile:
         parsed.problems.append(_problem("E102", "the YAML nests too deeply to read", path))
         return parsed
     uses_aliases = "*" in text and "&" in text
+    anchor_line = _first_anchor_line(text) if uses_aliases else 1
     for index, data in enumerate(docs):
         if data is None:
             continue  # an empty document, e.g. after a trailing '---'
@@ -181,12 +182,12 @@ def parse_text(text: str, path: str) -> ParsedFile:
                 if _expanded_size(data, MAX_EXPANDED_NODES) > MAX_EXPANDED_NODES:
                     parsed.problems.append(_problem(
                         "E102", f"document {index + 1} expands through YAML aliases to more "
-                        f"than {MAX_EXPANDED_NODES:,} values; refused as an alias bomb", path, 1, 1,
+                        f"than {MAX_EXPANDED_NODES:,} values; refused as an alias bomb", path, anchor_line, 1,
                         "write the values out, or use fewer nested aliases"))
                     continue
             except RecursionError:
                 parsed.problems.append(_problem(
-                    "E102", f"document {index + 1} refers to itself through a YAML alias", path, 1, 1,
+                    "E102", f"document {index + 1} refers to itself through a YAML alias", path, anchor_line, 1,
                     "remove the alias that points back to its own anchor"))
                 continue
         parsed.docs.append((index, data))
@@ -194,6 +195,13 @@ def parse_text(text: str, path: str) -> ParsedFile:
         parsed.problems.append(_problem("E103", "the file holds no YAML document", path, 1, 1,
                                         "add inventory content (see SPEC.md), or remove the file"))
     return parsed
+
+
+def _first_anchor_line(text: str) -> int:
+    """Line of the first YAML anchor (``&name``), where alias trouble starts."""
+    import re
+    m = re.search(r"(^|[\s\[{,:-])&[^\s]", text, re.M)
+    return text.count("\n", 0, m.start()) + 1 if m else 1
 
 
 def _syntax_hint(text: str, mark) -> Optional[str]:

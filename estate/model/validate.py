@@ -43,7 +43,10 @@ KINDS = ("authority", "catalogue")
 
 
 def did_you_mean(value: str, choices, hint_prefix: str = "did you mean") -> Optional[str]:
-    close = difflib.get_close_matches(str(value), sorted(choices), n=1, cutoff=0.75)
+    choices = sorted(choices)
+    close = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.75)
+    if not close:  # 'th-finance' -> 'th-finance-ledger'
+        close = [c for c in choices if len(value) >= 4 and (c.startswith(value) or value.startswith(c))][:1]
     return f"{hint_prefix} '{close[0]}'?" if close else None
 
 
@@ -467,13 +470,13 @@ class Builder:
             if e is None:
                 continue
             what = f"system '{e.get('id', '?')}' of '{authority.id}'"
-            ok = d.required(e, ("id", "name"), where, what)
+            d.required(e, ("id", "name"), where, what)
             if "supports" not in e:
                 d.report("E120", f"{what} is missing required field 'supports'", where,
                          "list the line-of-business ids it supports, or write supports: []")
             sid = d.slug(e, "id", where, what) if e.get("id") not in (None, "") else None
-            if not ok or sid is None:
-                continue
+            if sid is None:
+                continue  # without a name it is still built, so its references are checked
             if not self._first_place(d, authority, "systems", sid, where):
                 continue
             s = R.System(authority=authority.id, id=sid, name=d.text(e, "name", where, what) or sid,
