@@ -64,6 +64,16 @@ def _date(ctx, param, value):
         raise click.BadParameter(f"'{value}' is not a date; write YYYY-MM-DD")
 
 
+def _formats(ctx, param, value):
+    if value is None:
+        return None
+    formats = tuple(dict.fromkeys(f.strip().lower() for f in value.split(",") if f.strip()))
+    unknown = [f for f in formats if f not in ("svg", "png", "pdf")]
+    if unknown or not formats:
+        raise click.BadParameter(f"use svg, png or pdf, comma-separated (not {', '.join(unknown) or value!r})")
+    return formats
+
+
 @click.group(cls=EstateGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="estate")
 @click.option("--debug", is_flag=True, help="Show tracebacks and debug logging.")
@@ -123,13 +133,21 @@ def validate(paths, strict, fmt, verbose):
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
               help="Worker processes for parsing [number of CPUs].")
+@click.option("--maps", "maps", type=click.Choice(["all", "councils", "partnerships", "none"]),
+              help="Which maps to draw [all].")
+@click.option("--map-format", "map_formats", callback=_formats,
+              help="Map formats besides .dot, comma-separated: svg,png,pdf [svg].")
+@click.option("--templates", "templates", type=click.Path(exists=True, file_okay=False),
+              help="Folder of report templates to use instead of the built-in ones.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
-def analyse(paths, outdir, as_of, config_path, window_months, strict, jobs, quiet):
+def analyse(paths, outdir, as_of, config_path, window_months, strict, jobs, maps, map_formats,
+            templates, quiet):
     """Analyse inventories and write analysis.json, register.xlsx, report.html and maps/."""
     from estate.pipeline import analyse as run
 
     settings = load_settings(config_path or find_settings(paths))
-    settings = settings.replace(as_of=as_of, window_months=window_months)
+    settings = settings.replace(as_of=as_of, window_months=window_months, maps=maps,
+                                map_formats=map_formats, templates=templates)
     result = run(paths, outdir, settings, strict=strict, jobs=jobs or os.cpu_count() or 1)
     if not quiet:
         s = result.findings["summary"]

@@ -37,12 +37,20 @@ CODES = {
     "W203": ("number-as-text", "a value that should be text was written as a number"),
     "W204": ("unknown-authority-reference", "a reference to an authority not in the inputs"),
     "W205": ("unmapped-line-of-business", "a local line of business not mapped to the shared taxonomy"),
-    "W206": ("unknown-partnership-member", "a partnership lists an authority not in the inputs"),
     "W207": ("membership-mismatch", "an authority and a partnership disagree about membership"),
     "W208": ("unknown-gss-code", "a GSS code not in the list of UK local authorities"),
     "W209": ("date-order", "dates in an unusual order"),
     "I300": ("fuzzy-match", "a name matched a catalogue entry by similarity, not exactly"),
     "I301": ("implicit-line-of-business", "a system supports a taxonomy line of business the authority does not list"),
+    "I302": ("partner-not-analysed", "a partnership lists a member authority that is not in the inputs"),
+    # found by the analyses (estate/analyses/quality.py): warnings unless an item says info
+    "Q501": ("no-contract", "a live system that no contract covers"),
+    "Q502": ("contract-covers-nothing", "a contract that covers no system"),
+    "Q503": ("past-end-of-support", "a live system past its vendor's end of support"),
+    "Q504": ("expired-contract-in-use", "a contract that has ended still covers live systems"),
+    "Q505": ("no-annual-cost", "a live system with no annual cost"),
+    "Q506": ("line-without-system", "a line of business with no live system supporting it"),
+    "Q507": ("depends-on-retired", "a system in service depends on a retired system"),
 }
 
 
@@ -51,4 +59,4 @@ def name_of(code: str) -> str:
 
 
 def severity_of(code: str) -> str:
-    return {"E": "error", "W": "warning", "I": "info"}[code[0]]
+    return {"E": "error", "W": "warning", "I": "info", "Q": "warning"}[code[0]]

@@ -160,6 +160,8 @@ class Contract:
     framework: Optional[str] = None
     sme: Optional[bool] = None
     procurement_started: Optional[dt.date] = None
+    #: when the supplier is another council or a partnership in the inputs: its id
+    supplier_body: Optional[str] = None
     src: Optional[Source] = None
     extra: dict = field(default_factory=dict)
 

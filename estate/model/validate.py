@@ -12,11 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+from functools import lru_cache
 from typing import Any, Optional
 
 from estate.errors import Problem
 from estate.model import records as R
-from estate.model.catalogue import Matcher, is_bespoke
+from estate.model.catalogue import Matcher, is_bespoke, key_form, normal_form
 from estate.model.codes import name_of, severity_of
 from estate.model.loader import BadDate, ParsedFile
 
@@ -597,6 +598,16 @@ def build_estate(inputs: list[ParsedFile], defaults: list[ParsedFile] = ()) -> R
     return estate
 
 
+@lru_cache(maxsize=1)
+def _gss_codes() -> frozenset:
+    """Current and former GSS codes of UK local authorities (package data)."""
+    import csv
+    from importlib import resources
+    path = resources.files("estate") / "data" / "uk_local_authorities.csv"
+    with path.open(encoding="utf-8") as f:
+        return frozenset(row["gss_code"] for row in csv.DictReader(f) if row.get("gss_code"))
+
+
 def _doc_of(b: Builder, src: R.Source) -> Doc:
     return Doc(b, src.file, src.doc)
 
@@ -624,6 +635,12 @@ def _check_references(b: Builder) -> None:
                 "E120", f"authority '{authority.id}' is missing required field 'name'",
                 authority.src.where, "give 'name' in at least one of its files")
             authority.name = authority.id
+        if authority.gss_code and authority.gss_code not in _gss_codes():
+            _doc_of(b, authority.src).report(
+                "W208", f"GSS code '{authority.gss_code}' of authority '{authority.id}' is not in the "
+                "list of UK local authorities", ("authority", "gss_code"),
+                "check the code (ONS GSS codes look like E09000007); the list is mySociety's "
+                "uk_local_authority_names_and_codes, shipped in estate/data")
         # partnerships named by the authority
         for j, pid in enumerate(authority.partnerships):
             if pid not in cat.partnerships:
@@ -706,6 +723,11 @@ def _check_references(b: Builder) -> None:
     for partnership in cat.partnerships.values():
         for j, member in enumerate(partnership.members):
             if member not in b.authorities:
+                if b.authorities:
+                    _doc_of(b, partnership.src).report(
+                        "I302", f"partnership '{partnership.id}' lists '{member}', which is not in "
+                        "the inputs; its findings cover only the members analysed",
+                        partnership.src.where + ("members", j))
                 continue
             if partnership.id not in b.authorities[member].partnerships:
                 b.authorities[member].partnerships.append(partnership.id)
@@ -721,6 +743,13 @@ def _check_references(b: Builder) -> None:
 def _resolve_names(b: Builder) -> None:
     matcher = Matcher(b.catalogue)
     unresolved_vendor: dict[str, list] = {}
+    # suppliers that are public bodies in the inputs (a council selling a service to
+    # another, or the shared service itself) are not vendors to resolve
+    bodies: dict[str, str] = {}
+    for body in list(b.authorities.values()) + list(b.catalogue.partnerships.values()):
+        for name in (body.id, body.name):
+            bodies.setdefault(normal_form(name), body.id)
+            bodies.setdefault(key_form(name), body.id)
     unresolved_product: dict[tuple, list] = {}
     for authority in b.authorities.values():
         for s in authority.systems.values():
@@ -748,7 +777,9 @@ def _resolve_names(b: Builder) -> None:
         for c in authority.contracts.values():
             v = matcher.vendor(c.supplier)
             c.vendor_id = v.id
-            if v.id is None and not is_bespoke(c.supplier):
+            if v.id is None:
+                c.supplier_body = bodies.get(key_form(c.supplier)) or bodies.get(normal_form(c.supplier))
+            if v.id is None and c.supplier_body is None and not is_bespoke(c.supplier):
                 unresolved_vendor.setdefault(c.supplier, []).append((c.src, "supplier", c.qid))
     for text, places in unresolved_vendor.items():
         closest = matcher.closest_vendors(text)

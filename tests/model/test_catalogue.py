@@ -122,3 +122,20 @@ def test_bespoke_systems_resolve_to_no_product_and_raise_no_warning(inventory):
 def test_the_shipped_catalogue_is_valid_and_rich():
     estate = load([str(MINI_CATALOGUE)], default_catalogue=True)
     assert not estate.errors, [p.format() for p in estate.errors]
+
+
+def test_a_council_or_partnership_as_supplier_is_a_public_body_not_an_unresolved_vendor(inventory):
+    inventory("a.yaml", """
+        kind: authority
+        authority: {id: alpha, name: Alpha Borough Council, partnerships: [trio]}
+        contracts:
+          - {id: C1, supplier: Beta Council, end: 2027-01-01}
+          - {id: C2, supplier: Trio Shared ICT, end: 2027-01-01}
+        ---
+        kind: authority
+        authority: {id: beta, name: Beta Council}
+    """)
+    estate = load_mini(inventory.folder)
+    contracts = estate.authorities["alpha"].contracts
+    assert (contracts["C1"].supplier_body, contracts["C2"].supplier_body) == ("beta", "trio")
+    assert [p for p in estate.problems if p.code == "W201"] == []

@@ -1,0 +1,145 @@
+"""The command line end to end: exit codes, streams, outputs, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from estate import __version__
+from estate.cli import main
+
+from conftest import MINI_CATALOGUE, REPO
+
+VALID = """
+kind: authority
+authority: {id: alpha, name: Alpha Council, region: North}
+lines_of_business: [council-tax, customer-relationship-management]
+systems:
+  - {id: rev, name: Revenues, product: iWorld, vendor: Northgate, supports: [council-tax],
+     annual_cost: 120000, hosting: on-premise, criticality: high}
+  - {id: crm1, name: CRM one, vendor: Smallco Digital, supports: [customer-relationship-management],
+     annual_cost: 30000}
+  - {id: crm2, name: CRM two, vendor: Civica, supports: [customer-relationship-management]}
+contracts:
+  - {id: A-1, supplier: NEC Software Solutions UK Ltd, covers: [rev], end: 2027-03-31,
+     annual_value: 120000}
+"""
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+@pytest.fixture
+def valid(inventory):
+    inventory("alpha.yaml", VALID)
+    return [str(MINI_CATALOGUE), str(inventory.folder)]
+
+
+def test_version_and_help(runner):
+    result = runner.invoke(main, ["--version"])
+    assert result.exit_code == 0 and result.output.strip() == f"estate, version {__version__}"
+    result = runner.invoke(main, ["--help"])
+    assert result.exit_code == 0 and "analyse" in result.output and "validate" in result.output
+
+
+def test_python_dash_m_estate_runs():
+    result = subprocess.run([sys.executable, "-m", "estate", "--version"], capture_output=True,
+                            text=True, cwd=REPO)
+    assert result.returncode == 0 and __version__ in result.stdout
+
+
+def test_validate_valid_inventory_exits_0_and_says_so(runner, valid):
+    result = runner.invoke(main, ["validate", *valid])
+    assert result.exit_code == 0
+    assert result.output.splitlines()[-1].startswith("valid: 0 error(s)")
+
+
+def test_validate_json_is_machine_readable(runner, valid):
+    result = runner.invoke(main, ["validate", "--format", "json", *valid])
+    data = json.loads(result.output)
+    assert result.exit_code == 0 and data["valid"] is True and data["errors"] == 0
+    assert all({"code", "file", "line", "message", "severity"} <= set(p) for p in data["problems"])
+
+
+def test_strict_turns_warnings_into_errors(runner, inventory):
+    inventory("a.yaml", "kind: authority\nauthority: {id: alpha, name: Alpha, colour: blue}\n")
+    args = [str(MINI_CATALOGUE), str(inventory.folder)]
+    assert runner.invoke(main, ["validate", *args]).exit_code == 0
+    strict = runner.invoke(main, ["validate", "--strict", *args])
+    assert strict.exit_code == 1
+    assert "W200 unknown key 'colour'" in strict.output
+
+
+def test_usage_errors_exit_2(runner, tmp_path):
+    assert runner.invoke(main, ["validate", str(tmp_path / "missing")]).exit_code == 2
+    assert runner.invoke(main, ["validate"]).exit_code == 2
+    assert runner.invoke(main, ["analyse", str(tmp_path), "--as-of", "2026-02-30"]).exit_code == 2
+    assert runner.invoke(main, ["frobnicate"]).exit_code == 2
+
+
+def test_a_bad_settings_file_is_a_usage_error_with_a_hint(runner, valid, tmp_path):
+    config = tmp_path / "estate.yaml"
+    config.write_text("window_months: 12\nwindow_monhts: 6\n")
+    result = runner.invoke(main, ["analyse", *valid, "-o", str(tmp_path / "out"),
+                                  "--config", str(config)])
+    assert result.exit_code == 2
+    assert "unknown setting 'window_monhts'" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_analyse_refuses_invalid_inventories_and_writes_nothing(runner, inventory, tmp_path):
+    inventory("bad.yaml", "kind: authority\nauthority: {id: alpha, name: Alpha}\nsystems:\n"
+              "  - {id: x, name: X, supports: [], annual_cost: '£5,000'}\n")
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["analyse", str(inventory.folder), "-o", str(out)])
+    assert result.exit_code == 1
+    assert "E125" in result.output and "write 5000, not '£5,000'" in result.output
+    assert "nothing was written" in result.output
+    assert not out.exists()
+
+
+def test_analyse_writes_every_output(runner, valid, tmp_path):
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["analyse", *valid, "-o", str(out), "--as-of", "2026-11-21"])
+    assert result.exit_code == 0, result.output
+    analysis = json.loads((out / "analysis.json").read_text())
+    assert analysis["summary"]["systems"] == 3
+    assert analysis["summary"]["annual_cost"] == 150000
+    assert analysis["settings"]["as_of"] == "2026-11-21"
+    [dup] = analysis["duplicates"]
+    assert dup["systems"] == ["alpha/crm1", "alpha/crm2"]
+    assert (out / "register.xlsx").stat().st_size > 0
+    assert "<html" in (out / "report.html").read_text()
+    # no temporary files are left beside the outputs
+    assert not [p for p in out.rglob(".*") if p.is_file()]
+
+
+def test_analyse_is_deterministic(runner, valid, tmp_path):
+    outputs = []
+    for name in ("one", "two"):
+        result = runner.invoke(main, ["analyse", *valid, "-o", str(tmp_path / name),
+                                      "--as-of", "2026-11-21", "--maps", "none"])
+        assert result.exit_code == 0, result.output
+        outputs.append((tmp_path / name / "analysis.json").read_text())
+    assert outputs[0] == outputs[1]
+
+
+def test_an_internal_error_has_no_traceback_without_debug(runner, valid, tmp_path, monkeypatch):
+    import estate.pipeline
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(estate.pipeline, "build_graph", explode)
+    result = runner.invoke(main, ["analyse", *valid, "-o", str(tmp_path / "o")])
+    assert result.exit_code == 1
+    assert "internal error: RuntimeError: boom" in result.output and "Traceback" not in result.output
+    debug = runner.invoke(main, ["--debug", "analyse", *valid, "-o", str(tmp_path / "o")])
+    assert isinstance(debug.exception, RuntimeError)
