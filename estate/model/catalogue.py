@@ -15,7 +15,8 @@ resolves them in this order, stopping at the first hit:
    company words removed ("NEC Software Solutions UK Ltd" -> "nec",
    "Northgate Public Services (UK) Limited" -> "northgate", an alias of NEC);
 3. for products, the vendor's name joined to the product text ("Northgate" +
-   "Revenues & Benefits"), and the product text with the vendor's name taken off;
+   "Revenues & Benefits"), and the product text with the vendor's name taken off; a
+   product written as just the vendor's name is that vendor's product when it has only one;
 4. for products of an already resolved vendor only: a similarity of at least
    :data:`FUZZY_THRESHOLD` (token-sort ratio: word order ignored, extra words penalised)
    to exactly one of that vendor's products,
@@ -172,6 +173,13 @@ class Matcher:
                 pid = self.product_exact[candidate]
                 if not vendor_id or self.catalogue.products[pid].vendor == vendor_id:
                     return Match(pid, "vendor")
+        if vendor_id:
+            # "Whitespace" for a vendor with one product is that product
+            vendor = self.catalogue.vendors[vendor_id]
+            own = self.vendor_products.get(vendor_id, [])
+            if len(own) == 1 and norm in {normal_form(n) for n in [vendor.name, *vendor.aliases]} \
+                    | {key_form(vendor.name)}:
+                return Match(own[0].id, "vendor")
         if vendor_id and fuzz is not None:
             return self._fuzzy_within_vendor(norm, vendor_id)
         return Match(None, "unresolved")

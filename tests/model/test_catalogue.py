@@ -139,3 +139,9 @@ def test_a_council_or_partnership_as_supplier_is_a_public_body_not_an_unresolved
     contracts = estate.authorities["alpha"].contracts
     assert (contracts["C1"].supplier_body, contracts["C2"].supplier_body) == ("beta", "trio")
     assert [p for p in estate.problems if p.code == "W201"] == []
+
+
+def test_a_product_written_as_the_vendor_name_is_its_only_product(matcher):
+    # Civica has one product in the mini catalogue; NEC has two, so "NEC" stays unresolved
+    assert matcher.product("Civica", "Civica", "civica").id == "civica-openrevenues"
+    assert matcher.product("NEC", "NEC", "nec").id is None
