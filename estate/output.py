@@ -24,6 +24,7 @@ def atomic_path(dest, suffix: str = ""):
     dest.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=suffix or ".tmp", dir=dest.parent)
     os.close(fd)
+    os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes files private; outputs are ordinary files
     try:
         yield Path(tmp)
         os.replace(tmp, dest)
@@ -47,13 +48,20 @@ def write_json(dest, data) -> None:
     write_text(dest, json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _current_umask()
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 def safe_name(text: str, max_length: int = 120) -> str:
     """A file name made from an id: no separators, no leading dots, bounded length.
 
-    ``../../etc/passwd`` becomes ``etc-passwd``; ``northbrook/nb-academy`` becomes
+    ``../../etc/passwd`` becomes ``etc--passwd``; ``northbrook/nb-academy`` becomes
     ``northbrook--nb-academy``.  Distinct ids stay distinct for slugs and qualified ids.
     """
     text = str(text).replace("/", "--")

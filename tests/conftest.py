@@ -2,26 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import textwrap
-from pathlib import Path
-
 import pytest
 
 from estate.config import Settings
-from estate.model import build_graph, load
-
-FIXTURES = Path(__file__).parent / "fixtures"
-MINI_CATALOGUE = FIXTURES / "mini-catalogue.yaml"
-REPO = Path(__file__).parent.parent
-AS_OF = dt.date(2026, 11, 21)
-
-
-def write_inventory(folder: Path, name: str, text: str) -> Path:
-    path = folder / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    return path
+from estate.model import build_graph
+from estate_testing import AS_OF, MINI_CATALOGUE, REPO, load_mini, write_inventory  # noqa: F401
 
 
 @pytest.fixture
@@ -35,11 +20,6 @@ def inventory(tmp_path):
 
     write.folder = folder
     return write
-
-
-def load_mini(folder: Path, default_catalogue: bool = False):
-    """Load ``folder`` over the tiny test catalogue (not the shipped one, unless asked)."""
-    return load([str(MINI_CATALOGUE), str(folder)], default_catalogue=default_catalogue)
 
 
 @pytest.fixture

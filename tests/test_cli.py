@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from estate import __version__
 from estate.cli import main
 
-from conftest import MINI_CATALOGUE, REPO
+from estate_testing import MINI_CATALOGUE, REPO
 
 VALID = """
 kind: authority

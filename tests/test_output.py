@@ -41,3 +41,13 @@ def test_inside_refuses_paths_that_escape(tmp_path):
     assert inside(tmp_path, "a.svg") == (tmp_path / "a.svg").resolve()
     with pytest.raises(OutputError):
         inside(tmp_path, "../escape.svg")
+
+
+def test_outputs_get_ordinary_permissions_not_private_temp_ones(tmp_path):
+    import os
+    import stat
+    dest = tmp_path / "a.txt"
+    write_text(dest, "x")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(dest.stat().st_mode) == 0o666 & ~mask

@@ -9,7 +9,7 @@ from estate.model.catalogue import Matcher, is_bespoke, key_form, normal_form
 from estate.model.validate import build_estate
 from estate.model.loader import parse_file
 
-from conftest import MINI_CATALOGUE, load_mini
+from estate_testing import MINI_CATALOGUE, load_mini
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from estate.errors import UsageError
 from estate.model import load
 from estate.model.loader import MAX_EXPANDED_NODES, BadDate, Positions, discover, parse_text
 
-from conftest import load_mini
+from estate_testing import load_mini
 
 
 def test_discover_finds_yaml_and_yml_recursively_sorted_and_skips_config_and_hidden(tmp_path):
