@@ -1,0 +1,1 @@
+"""Renderers: findings in, files out (Graphviz maps, the Excel register, the HTML report)."""
