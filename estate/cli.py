@@ -162,3 +162,7 @@ def analyse(paths, outdir, as_of, config_path, window_months, strict, jobs, maps
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+from estate.commands.interchange import export, import_group  # noqa: E402
+main.add_command(import_group)
+main.add_command(export)

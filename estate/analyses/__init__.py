@@ -15,10 +15,22 @@ import networkx as nx
 from estate.config import Settings
 from estate.model.records import Estate
 from estate.analyses import data_quality, summary
+from estate.analyses import consolidation, duplicates, procurement_windows, shared_products
+from estate.analyses import dependencies, indicators, legacy_risk, quality, supplier_concentration
 
 #: (key in analysis.json, function(estate, graph, settings) -> findings)
 ANALYSES: list[tuple[str, Callable]] = [
     ("summary", summary.summarise),
+    ("authorities", indicators.find),
+    ("duplicates", duplicates.find),
+    ("shared_products", shared_products.find),
+    ("consolidation_candidates", consolidation.find),
+    ("procurement_windows", procurement_windows.find),
+    ("supplier_concentration", supplier_concentration.find),
+    ("vendor_concentration", supplier_concentration.find_vendors),
+    ("legacy_risks", legacy_risk.find),
+    ("dependencies", dependencies.find),
+    ("_quality", quality.find),          # data-quality items only analyses see; into data_quality
 ]
 
 

@@ -1,0 +1,524 @@
+"""Consolidation candidates: groups of councils that could converge one line of business
+on one product.
+
+Which groups, in which order
+----------------------------
+For each line of the shared **taxonomy** (a council's unmapped local line cannot be
+compared with anyone's), councils are grouped, in this order of priority:
+
+1. **partnerships** from the catalogue: ``shared-service`` ones first (they already
+   share staff and contracts), then ``combined-authority``, ``procurement-group`` and
+   ``other``; by id within a kind;
+2. **regions** (``Authority.region``, as written, ignoring case and outer spaces);
+3. **councils already sharing dependencies**: connected components of the councils
+   whose systems depend on one another's (``depends_on`` edges between councils).
+
+In each group only the councils with a **live** system for the line count, and a group
+needs at least ``settings.min_councils`` (default 2) of them.  A lower-priority group is
+shown for a line only if no higher-priority group already covers its set of councils
+(is the same set or a larger one): a region adds nothing when a partnership inside it
+already holds the same councils.
+
+Which product to converge on
+----------------------------
+Only catalogue products are recommended (never a bespoke system, never a product name
+that did not resolve to the catalogue).  Products in use in the group are ranked by,
+in turn:
+
+1. the most councils of the group using it;
+2. best supported: the larger share of its systems in the group not past
+   ``end_of_support`` as of ``settings.as_of`` (unknown counts as in support), then the
+   larger share with a documented API, then the larger share hosted as SaaS or cloud;
+3. the lowest known annual cost per council (line share, below);
+4. product id, so that the answer is stable.
+
+The reasons say which step decided, against the runner-up, and warn ("Beware") when
+the recommended product is past its end of support somewhere, will reach it before the
+contracts can end, or when a council running it has planned another system for the line.
+
+Add-ons are not products to converge on: when one of a council's systems for the line
+depends directly on another of its systems for the same line (a citizen portal over the
+revenues back office), the two form a *stack*; the systems that depend on no other in
+the stack are its principals, the rest add-ons (``add_ons``).  Only principals are
+ranked and replaced; a stack whose principals include the recommended product stays
+whole, and the add-ons of a replaced system show up in the blast radius.
+
+If every council of the group already runs the recommended product, the group is still
+a candidate when it runs 2 or more separate instances: converging the instances onto
+one shared instance.  The instance kept is the one with the highest known line cost
+(so the saving counts the cheaper ones: conservative).
+
+Money: the conservative saving model
+------------------------------------
+A system serving several lines of business is one cost for several lines: its
+annual cost is split equally over the lines it supports, and a candidate counts only
+this line's share.  Candidates for different lines therefore never count the same
+money twice.
+
+- ``annual_cost``: the line share of the known annual costs of every system in the
+  candidate (live systems of the group's councils for the line).
+- ``estimated_annual_saving`` = ``settings.consolidation_saving_rate`` (default 0.2) x
+  the line share of the known annual costs of the systems that would be replaced
+  (the principals of every stack not on the recommended product; or, when all already
+  are, every instance of it but the one kept).  Systems with no recorded cost count as
+  nothing, and the reasons say how many.  Nothing is assumed for the systems that
+  stay, for licence renegotiation, for staff or for one-off migration costs.
+  ``saving_model`` states the formula with the numbers.
+- A system replaced here may serve other lines too and stay for them; the reasons name
+  such systems, as not all of their dependents need be affected.
+
+When it could happen, and what it would disturb
+-----------------------------------------------
+``contracts`` are the contracts covering the systems that would be replaced (the
+contracts of the systems that stay need not end), and
+``earliest_exit`` the earliest date by which all of them can end
+(:func:`estate.analyses._contracts.earliest_exit`: end, extension or notice, as of
+``settings.as_of``); null when no contract covers them.  ``blast_radius`` lists every
+system in the estate (any council, any status but retired) that depends on a system
+that would be replaced, directly or through other systems: the reverse of the
+``depends_on`` edges of the graph, followed transitively.
+
+Order
+-----
+Highest estimated saving first, then highest annual cost, then line id, then group
+priority.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+
+from estate.analyses._contracts import and_list, earliest_exit, gbp, plural, system_lines
+from estate.model.records import PARTNERSHIP_KINDS
+
+KIND_ORDER = {kind: i for i, kind in enumerate(PARTNERSHIP_KINDS)}
+CLOUD = ("saas", "cloud")
+SHOW = 10   # systems named in one reason before "and N more"
+
+
+def find(estate, graph, settings) -> list[dict]:
+    taxonomy = estate.catalogue.lines_of_business
+    live: dict[str, dict[str, list]] = {}
+    planned: dict[tuple, list] = {}
+    context = _Context(estate, graph, settings)
+    for system in estate.systems():
+        lines = system_lines(estate, system)
+        context.n_lines[system.qid] = len(lines)
+        if system.status not in ("live", "planned"):
+            continue
+        for key in lines:
+            if key not in taxonomy:
+                continue
+            if system.status == "live":
+                live.setdefault(key, {}).setdefault(system.authority, []).append(system)
+            else:
+                planned.setdefault((key, system.authority), []).append(system)
+    context.planned = planned
+    findings = []
+    for line in sorted(live):
+        at = live[line]
+        covered: dict[str, list] = {}          # council -> the sets already shown that hold it
+        for priority, group in enumerate(context.groups):
+            councils = frozenset(a for a in group["members"] if a in at)
+            if len(councils) < settings.min_councils or \
+                    any(councils <= c for c in covered.get(min(councils), ())):
+                continue
+            for a in councils:
+                covered.setdefault(a, []).append(councils)
+            finding = _candidate(context, line, group, councils, at)
+            if finding:
+                findings.append((priority, finding))
+    findings.sort(key=lambda pf: (-pf[1]["estimated_annual_saving"], -pf[1]["annual_cost"],
+                                  pf[1]["line_of_business"], pf[0]))
+    return [f for _, f in findings]
+
+
+class _Context:
+    """What every candidate needs, computed once: groups, reverse dependencies, contracts."""
+
+    def __init__(self, estate, graph, settings):
+        self.estate, self.settings = estate, settings
+        self.groups = _groups(estate, graph)
+        self.dependents: dict[str, list] = {}
+        for u, v, kind in graph.edges(data="type"):
+            if kind == "depends_on":
+                self.dependents.setdefault(graph.nodes[v]["id"], []).append(graph.nodes[u]["id"])
+        self.contracts_of: dict[str, list] = {}
+        for c in estate.contracts():
+            for sid in c.covers:
+                qid = sid if "/" in sid else f"{c.authority}/{sid}"
+                self.contracts_of.setdefault(qid, []).append(c)
+        self._exits: dict = {}
+        self.planned: dict[tuple, list] = {}     # (line, authority) -> planned systems
+        self.n_lines: dict[str, int] = {}        # system qid -> number of lines it supports
+        self._stacks: dict[tuple, list] = {}
+
+    def stacks(self, line: str, authority: str, systems: list) -> list:
+        key = (line, authority)
+        if key not in self._stacks:
+            self._stacks[key] = _stacks(systems)
+        return self._stacks[key]
+
+    def share(self, system):
+        """This system's annual cost split equally over the lines it supports (None if unknown)."""
+        if system.annual_cost is None:
+            return None
+        return system.annual_cost / max(1, self.n_lines.get(system.qid, 1))
+
+    def exit(self, contract):
+        if contract.qid not in self._exits:
+            self._exits[contract.qid] = earliest_exit(contract, self.settings.as_of)
+        return self._exits[contract.qid]
+
+    def blast_radius(self, going: set) -> list[str]:
+        seen, todo = set(), deque(sorted(going))
+        while todo:
+            for dependent in self.dependents.get(todo.popleft(), ()):
+                if dependent not in seen and dependent not in going:
+                    seen.add(dependent)
+                    todo.append(dependent)
+        return sorted(q for q in seen if self.estate.system(q).status != "retired")
+
+
+def _groups(estate, graph) -> list[dict]:
+    """Every group of councils, highest priority first (see the module docstring)."""
+    present = estate.authorities
+    groups = []
+    partnerships = sorted(estate.catalogue.partnerships.values(),
+                          key=lambda p: (KIND_ORDER.get(p.kind, len(KIND_ORDER)), p.id))
+    for p in partnerships:
+        groups.append({"kind": "partnership", "id": p.id, "name": p.name, "partnership_kind": p.kind,
+                       "members": sorted(m for m in set(p.members) if m in present)})
+    regions: dict[str, list] = {}
+    for a in present.values():
+        if a.region and a.region.strip():
+            regions.setdefault(a.region.strip().casefold(), []).append(a)
+    for key in sorted(regions):
+        names = sorted(a.region.strip() for a in regions[key])
+        groups.append({"kind": "region", "id": key, "name": names[0],
+                       "members": sorted(a.id for a in regions[key])})
+    links: dict[str, set] = {}
+    for u, v, kind in graph.edges(data="type"):
+        if kind != "depends_on":
+            continue
+        a, b = graph.nodes[u]["authority"], graph.nodes[v]["authority"]
+        if a != b and "retired" not in (graph.nodes[u]["status"], graph.nodes[v]["status"]):
+            links.setdefault(a, set()).add(b)
+            links.setdefault(b, set()).add(a)
+    seen: set = set()
+    for start in sorted(links):
+        if start in seen:
+            continue
+        component, todo = {start}, [start]
+        while todo:
+            for other in links[todo.pop()]:
+                if other not in component:
+                    component.add(other)
+                    todo.append(other)
+        seen |= component
+        members = sorted(component)
+        groups.append({"kind": "shared-dependencies", "id": "+".join(members),
+                       "name": f"Councils linked by shared systems: "
+                               f"{and_list(present[m].name for m in members)}",
+                       "members": members})
+    return groups
+
+
+def _product_label(estate, system) -> str:
+    if system.product_id and not system.bespoke:
+        return estate.catalogue.products[system.product_id].name
+    if system.bespoke:
+        return f"{system.product or system.name} (bespoke)"
+    return f"{system.product or 'unnamed product'} (not in the catalogue)"
+
+
+def _rank(ctx, pid, systems) -> dict:
+    estate, settings = ctx.estate, ctx.settings
+    councils = sorted({s.authority for s in systems})
+    n = len(systems)
+    eos = [s for s in systems if s.end_of_support and s.end_of_support < settings.as_of]
+    costs: dict[str, float] = {}
+    for s in systems:
+        share = ctx.share(s)
+        if share is not None:
+            costs[s.authority] = costs.get(s.authority, 0.0) + share
+    per_council = sum(costs.values()) / len(costs) if costs else None
+    return {
+        "product": pid, "name": estate.catalogue.products[pid].name, "councils": councils,
+        "systems": systems, "past_support": eos,
+        "support": (n - len(eos)) / n,
+        "api": sum(1 for s in systems if s.data.api) / n,
+        "cloud": sum(1 for s in systems if s.hosting in CLOUD) / n,
+        "per_council": per_council,
+        "key": (-len(councils), -(n - len(eos)) / n, -sum(1 for s in systems if s.data.api) / n,
+                -sum(1 for s in systems if s.hosting in CLOUD) / n,
+                per_council if per_council is not None else math.inf, pid),
+    }
+
+
+def _why_chosen(best: dict, runner: dict | None, group_size: int, has_other: bool) -> str:
+    name = best["name"]
+    if runner is None:
+        other = " (bespoke systems and names not in the catalogue are never recommended)" if has_other else ""
+        return f"{name} is the only catalogue product the group uses for this line{other}."
+    rn = runner["name"]
+    if len(best["councils"]) != len(runner["councils"]):
+        return (f"{name} is recommended because most councils in the group use it "
+                f"({len(best['councils'])} of {group_size}; next {rn} with {len(runner['councils'])}).")
+    tied = (f"{name} and {rn} are used by {plural(len(best['councils']), 'council')} each; "
+            f"{name} is recommended")
+
+    def share(x):
+        return f"{round(100 * x)}%"
+    if best["support"] != runner["support"]:
+        return (f"{tied} because more of its systems are in vendor support as of today "
+                f"({share(best['support'])} against {share(runner['support'])}).")
+    if best["api"] != runner["api"]:
+        return (f"{tied} because more of its systems have a documented API "
+                f"({share(best['api'])} against {share(runner['api'])}).")
+    if best["cloud"] != runner["cloud"]:
+        return (f"{tied} because more of its systems are SaaS or cloud hosted "
+                f"({share(best['cloud'])} against {share(runner['cloud'])}).")
+    if best["per_council"] != runner["per_council"]:
+        other = gbp(runner["per_council"]) if runner["per_council"] is not None else "unknown"
+        return (f"{tied} because it costs less per council for this line "
+                f"({gbp(best['per_council'])} a year against {other}).")
+    return f"{tied}; they tie on support, API, hosting and cost, so the first by id was taken."
+
+
+def _names(items: list) -> str:
+    if len(items) <= SHOW:
+        return and_list(items)
+    return ", ".join(items[:SHOW]) + f" and {len(items) - SHOW} more"
+
+
+def _stacks(systems: list) -> list[tuple[list, list]]:
+    """One council's live systems for one line as stacks: (principals, add-ons).
+
+    Systems joined by direct ``depends_on`` links among themselves form one stack; its
+    principals are the systems that depend on no other system of the stack (the back
+    office), the others are add-ons (a portal or mobile app over it).  A stack that is
+    all cycle has every system as a principal.
+    """
+    ids = {s.qid: s for s in systems}
+    depends = {q: set() for q in ids}
+    near = {q: set() for q in ids}
+    for s in systems:
+        for dep in s.depends_on:
+            if dep.resolved and dep.qid in ids and dep.qid != s.qid:
+                depends[s.qid].add(dep.qid)
+                near[s.qid].add(dep.qid)
+                near[dep.qid].add(s.qid)
+    out, seen = [], set()
+    for q in sorted(ids):
+        if q in seen:
+            continue
+        component, todo = {q}, [q]
+        while todo:
+            for other in near[todo.pop()]:
+                if other not in component:
+                    component.add(other)
+                    todo.append(other)
+        seen |= component
+        principals = sorted(c for c in component if not depends[c]) or sorted(component)
+        out.append(([ids[c] for c in principals],
+                    [ids[c] for c in sorted(component) if c not in principals]))
+    return out
+
+
+def _candidate(ctx, line, group, councils, at):
+    estate, settings = ctx.estate, ctx.settings
+    line_name = estate.line_name(line)
+    systems = sorted((s for a in councils for s in at[a]), key=lambda s: s.qid)
+    stacks = [stack for a in sorted(councils) for stack in ctx.stacks(line, a, at[a])]
+    principals = sorted((s for ps, _ in stacks for s in ps), key=lambda s: s.qid)
+    add_ons = sorted((s for _, ao in stacks for s in ao), key=lambda s: s.qid)
+    by_product: dict[str, list] = {}
+    others = []
+    for s in principals:
+        if s.product_id and not s.bespoke:
+            by_product.setdefault(s.product_id, []).append(s)
+        else:
+            others.append(s)
+    if not by_product:
+        return None
+    ranked = sorted((_rank(ctx, pid, ss) for pid, ss in by_product.items()),
+                    key=lambda r: r["key"])
+    best = ranked[0]
+    rec = best["product"]
+
+    def on_rec(x):
+        return x.product_id == rec and not x.bespoke
+    moving = [ps for ps, _ in stacks if not any(on_rec(x) for x in ps)]
+    same = not moving
+    kept = None
+    if same:
+        instances = [x for x in principals if on_rec(x)]
+        if len(instances) < 2:
+            return None
+        kept = min(instances, key=lambda x: (-(ctx.share(x) if x.annual_cost is not None else -1),
+                                             x.qid))
+        going = [x for x in instances if x is not kept]
+    else:
+        going = sorted((x for ps in moving for x in ps), key=lambda x: x.qid)
+
+    shares = {s.qid: ctx.share(s) for s in systems}
+    annual_cost = round(sum(v for v in shares.values() if v is not None), 2)
+    uncosted = [s for s in systems if shares[s.qid] is None]
+    going_known = [s for s in going if shares[s.qid] is not None]
+    going_unknown = [s for s in going if shares[s.qid] is None]
+    replaced_cost = sum(shares[s.qid] for s in going_known)
+    rate = settings.consolidation_saving_rate
+    saving = round(rate * replaced_cost, 2)
+
+    going_ids = {s.qid for s in going}
+    contracts = sorted({c.qid: c for s in going for c in ctx.contracts_of.get(s.qid, [])}.values(),
+                       key=lambda c: c.qid)
+    exits = [(c, ctx.exit(c)) for c in contracts]
+    earliest = max((x.date for _, x in exits), default=None)
+    uncontracted = [s for s in going if not ctx.contracts_of.get(s.qid)]
+    blast = ctx.blast_radius(going_ids)
+
+    products = []
+    for r in sorted(ranked, key=lambda r: (r["key"][0], r["product"])):
+        products.append({"product": r["product"], "name": r["name"], "authorities": r["councils"],
+                         "systems": [x.qid for x in r["systems"]],
+                         "annual_cost": round(sum(shares[x.qid] for x in r["systems"]
+                                                  if shares[x.qid] is not None), 2),
+                         "bespoke": False})
+    for x in others:
+        products.append({"product": None, "name": _product_label(estate, x), "authorities": [x.authority],
+                         "systems": [x.qid], "annual_cost": round(shares[x.qid] or 0, 2),
+                         "bespoke": x.bespoke})
+
+    # reasons ---------------------------------------------------------------------------
+    council_names = [estate.authorities[a].name for a in sorted(councils)]
+    if group["kind"] == "partnership":
+        who = f"{group['name']} (a {group['partnership_kind']} partnership)"
+    elif group["kind"] == "region":
+        who = f"The {group['name']} region"
+    else:
+        who = "A group of councils whose systems already depend on one another's"
+    missing = [m for m in group["members"] if m not in councils]
+    reasons = [f"{who} has {len(councils)} councils with a live system for {line_name}: "
+               f"{and_list(council_names)}."
+               + (f" ({plural(len(missing), 'other member')} "
+                  f"{'has none and is' if len(missing) == 1 else 'have none and are'} left out.)"
+                  if missing else "")]
+    uses = []
+    for p in products:
+        at_names = and_list(estate.authorities[a].name for a in p["authorities"])
+        uses.append(f"{p['name']} at {at_names} ({plural(len(p['systems']), 'system')})")
+    reasons.append(f"They run {plural(len(products), 'product')}: {'; '.join(uses)}.")
+    if add_ons:
+        described = []
+        for x in add_ons:
+            under = sorted(d.qid for d in x.depends_on if d.qid in {y.qid for y in systems})
+            described.append(f"{x.qid} ({_product_label(estate, x)}, depends on {and_list(under)})")
+        reasons.append(f"Treated as add-ons of the systems they depend on, not as products to converge "
+                       f"on: {_names(described)}.")
+    if same:
+        reasons.append(f"Every council here already runs {best['name']}, as {len(going) + 1} separate "
+                       f"instances: the candidate is to converge them onto one shared instance "
+                       f"(keeping {kept.qid}, the one with the highest known cost, so the saving "
+                       "counts the cheaper ones; for products priced per user, merging instances may "
+                       "save less).")
+    else:
+        runner = ranked[1] if len(ranked) > 1 else None
+        reasons.append(_why_chosen(best, runner, len(councils), bool(others)))
+    if best["past_support"]:
+        reasons.append(f"Beware: {and_list(x.qid for x in best['past_support'])} "
+                       f"{'runs' if len(best['past_support']) == 1 else 'run'} a version of "
+                       f"{best['name']} past its end of support.")
+    if earliest:
+        ending = [x for x in best["systems"] if x.end_of_support
+                  and settings.as_of <= x.end_of_support < earliest]
+        if ending:
+            reasons.append(f"Beware: {and_list(f'{x.qid} ({x.end_of_support.isoformat()})' for x in ending)} "
+                           f"{'reaches' if len(ending) == 1 else 'reach'} end of support for its version of "
+                           f"{best['name']} before the contracts can end ({earliest.isoformat()}): an "
+                           "upgrade would come first.")
+    moving_on = [x for a in best["councils"] for x in ctx.planned.get((line, a), [])
+                 if not on_rec(x)]
+    if moving_on:
+        reasons.append(f"Beware: {and_list(f'{x.qid} ({_product_label(estate, x)})' for x in moving_on)} "
+                       f"{'is' if len(moving_on) == 1 else 'are'} planned for {line_name} at a council "
+                       f"that runs {best['name']} today, which may mean it is moving away from it.")
+    partly = [x for x in going if ctx.n_lines.get(x.qid, 1) > 1]
+    if partly:
+        reasons.append(f"{_names([x.qid for x in partly])} also "
+                       f"{'serves' if len(partly) == 1 else 'serve'} other lines of business and would "
+                       f"stay for those: only the {line_name} share of the cost is counted, and not every "
+                       "system in the blast radius need be affected.")
+    money = (f"Annual cost today {gbp(annual_cost)}: the {line_name} share of the systems' known costs "
+             "(a system serving several lines counts an equal share on each)")
+    if uncosted:
+        money += (f"; {plural(len(uncosted), 'system')} ({_names([s.qid for s in uncosted])}) "
+                  "recorded no cost")
+    reasons.append(money + ".")
+    model = (f"estimated_annual_saving = consolidation_saving_rate {rate:g} x {gbp(replaced_cost)}, the "
+             f"{line_name} share of the known annual costs of the {plural(len(going), 'system')} that "
+             f"would be replaced")
+    if going_unknown:
+        model += f" ({len(going_unknown)} of them recorded no cost and count as £0)"
+    model += ("; a system's cost is split equally over the lines it supports; nothing is assumed for "
+              "the systems that stay, licence renegotiation, staff time or one-off migration costs.")
+    action = (f"for merging {_names([x.qid for x in going])} into {kept.qid}" if same
+              else f"for replacing {_names([x.qid for x in going])}")
+    reasons.append(f"Estimated saving {gbp(saving)} a year: {rate:g} x {gbp(replaced_cost)} {action}"
+                   + (f"; {len(going_unknown)} of them recorded no cost and "
+                      f"{'counts' if len(going_unknown) == 1 else 'count'} as nothing" if going_unknown
+                      else "") + ".")
+    if exits:
+        reasons.append(f"The contracts covering the systems that would be replaced can all end by "
+                       f"{earliest.isoformat()}: "
+                       + "; ".join(f"{c.qid}: {x.reason}" for c, x in exits) + ".")
+    else:
+        reasons.append("No recorded contract covers the systems that would be replaced, so no exit date "
+                       "can be given.")
+    if exits and uncontracted:
+        reasons.append(f"No contract is recorded for {_names([s.qid for s in uncontracted])}.")
+    if blast:
+        reasons.append(f"{plural(len(blast), 'system')} {'depends' if len(blast) == 1 else 'depend'} "
+                       "on the systems that would be replaced, "
+                       f"directly or through others, and would need re-linking: {_names(blast)}.")
+    else:
+        reasons.append("No recorded system depends on the systems that would be replaced.")
+
+    not_judged = {}
+    if uncosted:
+        not_judged["annual_cost"] = len(uncosted)
+    if uncontracted:
+        not_judged["contracts"] = len(uncontracted)
+    no_notice = sum(1 for _, x in exits if not x.notice_known)
+    if no_notice:
+        not_judged["notice_months"] = no_notice
+    for field, unknown in (("api", sum(1 for s in systems if s.data.api is None)),
+                           ("hosting", sum(1 for s in systems if s.hosting in (None, "unknown")))):
+        if unknown:
+            not_judged[field] = unknown
+    group_out = {k: group[k] for k in ("kind", "id", "name")}
+    if group["kind"] == "partnership":
+        group_out["partnership_kind"] = group["partnership_kind"]
+    return {
+        "line_of_business": line,
+        "line_name": line_name,
+        "group": group_out,
+        "authorities": sorted(councils),
+        "systems": [s.qid for s in systems],
+        "products": products,
+        "recommended_product": rec,
+        "recommended_product_name": best["name"],
+        "same_product": same,
+        "add_ons": [x.qid for x in add_ons],
+        "replaced_systems": sorted(going_ids),
+        "annual_cost": annual_cost,
+        "estimated_annual_saving": saving,
+        "saving_model": model,
+        "contracts": [c.qid for c in contracts],
+        "earliest_exit": earliest.isoformat() if earliest else None,
+        "blast_radius": blast,
+        "not_judged": not_judged,
+        "reasons": reasons,
+    }

@@ -1,0 +1,364 @@
+"""Legacy risk: how likely a system is to fail the council, how much that would hurt, and
+what to do about it.
+
+Every system in service (``live`` or ``retiring``; planned and retired systems are not
+judged) gets a score, a rating and a disposition, in the spirit of the Central Digital
+and Data Office's *Legacy IT Risk Assessment Framework* (risk = likelihood x impact)
+and Gartner's *TIME* model (tolerate, invest, migrate, eliminate).
+
+Likelihood (0-1): the weighted sum of these factors, each 0-1
+---------------------------------------------------------------
+==============  ======  ==================================================================
+factor          weight  scores
+==============  ======  ==================================================================
+support         0.30    1 when ``end_of_support`` is before ``settings.as_of``; 0.6 when it
+                        falls within ``settings.support_warning_months`` (12) of it
+contract        0.20    of the contract covering the system that runs longest: 1 when even
+                        its extensions have ended; 0.5 when its ``end`` has passed but an
+                        extension runs on, or when it ends within
+                        ``settings.expiring_months`` (18)
+age             0.20    years since ``introduced``: 1 above twice
+                        ``settings.old_system_years`` (10), 0.6 above it
+hosting         0.15    1 ``on-premise``, 0.5 ``hybrid``, 0 otherwise
+api             0.15    1 when ``data.api`` is false (data leaves only by export or re-keying)
+==============  ======  ==================================================================
+
+Impact (0-1): the weighted sum of
+---------------------------------
+==============  ======  ==================================================================
+criticality     0.40    low 0.25, medium 0.5, high 0.75, critical 1
+personal data   0.20    1 when ``data.personal_data`` is true
+dependents      0.20    transitive dependents (see ``dependencies.py``): 1 -> 0.25,
+                        2-4 -> 0.5, 5-9 -> 0.75, 10 or more -> 1
+statutory       0.20    1 when a line it supports is statutory: the council's own
+                        ``statutory`` flag for the line, else the taxonomy's
+==============  ======  ==================================================================
+
+A missing field adds nothing to a score (there is no evidence of risk) and is named in
+``not_judged``, so a sparse record can look safer than it is.  A system no contract
+covers is not judged on contracts.
+
+``score = round(100 x likelihood x impact)``: like the framework's likelihood x impact
+matrix, a system needs both to score high.  ``rating`` is red at
+``settings.legacy_red_score`` (50) or more, amber at ``settings.legacy_amber_score`` (25)
+or more, green below.  For example an unsupported, 25-year-old, on-premise system without
+an API (likelihood 0.8) that is critical, holds personal data and supports a statutory
+service (impact 0.8) scores 64: red.
+
+Disposition (TIME)
+------------------
+*Business value* is the weighted average, over the factors that could be judged, of
+criticality (0.4, scored as above), users (0.2: ``log10(users + 1) / 3``, so 999 users
+or more -> 1, 99 -> 0.67), statutory lines (0.2) and dependents (0.2, as above).
+*Technical health* is the weighted average of support (0.35: 1 in support, 0.5 ending
+within the warning months, 0 ended), age (0.25: 1 up to ``old_system_years``, 0.5 up to
+twice that, 0 older), hosting (0.2: SaaS or cloud 1, hosted 0.75, hybrid 0.5,
+on-premise 0) and API (0.2: 1 with, 0 without).  A missing field is left out of the
+average; with nothing to judge, the value is 0.5 (the middle) and the reasons say so.
+
+==================  ===================  ==================================================
+business value      technical health     disposition
+==================  ===================  ==================================================
+0.5 or more         0.5 or more          invest
+0.5 or more         below 0.5            migrate
+below 0.5           any                  **eliminate** when every line it supports is also
+                                         supported by a *better* live system of its council
+                                         (more business value, then better health, then
+                                         the lower id): it is run in duplicate
+below 0.5           0.5 or more          tolerate, otherwise
+below 0.5           below 0.5            eliminate when it supports no recorded line;
+                                         **migrate** when it is the best or only system
+                                         for one of its lines (the work is still needed)
+==================  ===================  ==================================================
+
+Gartner's quadrant alone would say *eliminate* for every low-value, poor-health system;
+but retiring a council's only treasury or legal case system stops that work, so such a
+system is *migrate*, and the reasons say why.  Ranking the duplicates means two systems
+that duplicate each other are never both eliminated.  A system it exchanges data with
+directly (either depends on the other) is taken to complement it, not duplicate it (a
+self-service portal in front of a back office is not a second back office).
+
+Sorted by score, highest first, then system id.
+"""
+
+from __future__ import annotations
+
+import math
+
+from estate.analyses.dependencies import dependency_digraph, transitive_dependents
+from estate.analyses.indicators import add_months, line_support
+
+LIKELIHOOD_WEIGHTS = {"support": 0.30, "contract": 0.20, "age": 0.20, "hosting": 0.15, "api": 0.15}
+IMPACT_WEIGHTS = {"criticality": 0.40, "personal_data": 0.20, "dependents": 0.20, "statutory": 0.20}
+VALUE_WEIGHTS = {"criticality": 0.40, "users": 0.20, "statutory": 0.20, "dependents": 0.20}
+HEALTH_WEIGHTS = {"support": 0.35, "age": 0.25, "hosting": 0.20, "api": 0.20}
+CRITICALITY = {"low": 0.25, "medium": 0.5, "high": 0.75, "critical": 1.0}
+HEALTH_HOSTING = {"saas": 1.0, "cloud": 1.0, "hosted": 0.75, "hybrid": 0.5, "on-premise": 0.0}
+RISK_HOSTING = {"on-premise": 1.0, "hybrid": 0.5}
+HIGH = 0.5   # business value and technical health at or above this are "high" / "good"
+
+
+def dependents_factor(n: int) -> float:
+    if n >= 10:
+        return 1.0
+    if n >= 5:
+        return 0.75
+    if n >= 2:
+        return 0.5
+    return 0.25 if n == 1 else 0.0
+
+
+def users_factor(users: int) -> float:
+    return min(1.0, math.log10(users + 1) / 3)
+
+
+def _weighted(factors: dict, weights: dict) -> float:
+    """Weighted sum; a factor not judged adds nothing."""
+    return sum(weights[k] * v for k, v in factors.items() if k in weights)
+
+
+def _average(factors: dict, weights: dict):
+    """Weighted average over the factors judged, or None when none was."""
+    judged = [k for k in weights if k in factors]
+    if not judged:
+        return None
+    return sum(weights[k] * factors[k] for k in judged) / sum(weights[k] for k in judged)
+
+
+def find(estate, graph, settings) -> list[dict]:
+    as_of = settings.as_of
+    support_soon = add_months(as_of, settings.support_warning_months)
+    contract_soon = add_months(as_of, settings.expiring_months)
+    old = settings.old_system_years
+    dependents = transitive_dependents(graph)
+    dep = dependency_digraph(graph)
+    support = line_support(graph)
+    lines_of, by_line = support["lines_of"], support["by_line"]
+    taxonomy = estate.catalogue.lines_of_business
+
+    covering: dict = {}
+    for c in estate.contracts():
+        for sid in c.covers:
+            covering.setdefault(sid if "/" in sid else f"{c.authority}/{sid}", []).append(c)
+
+    out = []
+    for s in estate.systems():
+        if s.status not in ("live", "retiring"):
+            continue
+        a = estate.authorities[s.authority]
+        risk: dict = {}        # likelihood factors judged
+        harm: dict = {}        # impact factors judged
+        value: dict = {}       # business value factors judged
+        health: dict = {}      # technical health factors judged
+        not_judged: list = []
+        raised: list = []      # reasons: what raised likelihood or impact
+        health_notes: list = []
+
+        # likelihood ----------------------------------------------------------------------
+        if s.end_of_support is None:
+            not_judged.append("end_of_support")
+        elif s.end_of_support < as_of:
+            risk["support"], health["support"] = 1.0, 0.0
+            raised.append(f"out of vendor support since {s.end_of_support.isoformat()} "
+                          f"(as of {as_of.isoformat()})")
+        elif s.end_of_support <= support_soon:
+            risk["support"], health["support"] = 0.6, 0.5
+            raised.append(f"vendor support ends on {s.end_of_support.isoformat()}, within "
+                          f"{settings.support_warning_months} months")
+        else:
+            risk["support"], health["support"] = 0.0, 1.0
+
+        contracts = covering.get(s.qid)
+        if not contracts:
+            not_judged.append("contract")
+        else:
+            c = max(contracts, key=lambda c: (c.latest_end, c.end, c.qid))
+            extension = (f" (it can be extended to {c.extension_until.isoformat()})"
+                         if c.extension_until and c.extension_until > c.end else "")
+            if c.latest_end < as_of:
+                risk["contract"] = 1.0
+                raised.append(f"the contract covering it, {c.qid} ({c.supplier}), ended on "
+                              f"{c.latest_end.isoformat()}")
+            elif c.end < as_of:
+                risk["contract"] = 0.5
+                raised.append(f"the contract covering it, {c.qid} ({c.supplier}), ended on "
+                              f"{c.end.isoformat()} and runs on only by extension, to "
+                              f"{c.extension_until.isoformat()}")
+            elif c.end <= contract_soon:
+                risk["contract"] = 0.5
+                raised.append(f"the contract covering it, {c.qid} ({c.supplier}), ends on "
+                              f"{c.end.isoformat()}, within {settings.expiring_months} months"
+                              + extension)
+            else:
+                risk["contract"] = 0.0
+
+        if s.introduced is None:
+            not_judged.append("introduced")
+        else:
+            age = as_of.year - s.introduced
+            if age > 2 * old:
+                risk["age"], health["age"] = 1.0, 0.0
+            elif age > old:
+                risk["age"], health["age"] = 0.6, 0.5
+            else:
+                risk["age"], health["age"] = 0.0, 1.0
+            if age > old:
+                raised.append(f"introduced in {s.introduced}, {age} years ago (older than {old} "
+                              "years counts as old" + (f", older than {2 * old} as very old)"
+                                                       if age > 2 * old else ")"))
+
+        if s.hosting in (None, "unknown"):
+            not_judged.append("hosting")
+        else:
+            risk["hosting"] = RISK_HOSTING.get(s.hosting, 0.0)
+            health["hosting"] = HEALTH_HOSTING.get(s.hosting, 0.5)
+            if s.hosting == "on-premise":
+                raised.append("hosted on premise: the council carries hardware, patching and "
+                              "recovery")
+            elif s.hosting == "hybrid":
+                raised.append("hosted partly on premise (hybrid)")
+
+        if s.data.api is None:
+            not_judged.append("api")
+        else:
+            risk["api"] = 0.0 if s.data.api else 1.0
+            health["api"] = 1.0 if s.data.api else 0.0
+            if not s.data.api:
+                raised.append("no documented API: its data leaves only by export or re-keying")
+
+        # impact ----------------------------------------------------------------------------
+        if s.criticality is None:
+            not_judged.append("criticality")
+        else:
+            harm["criticality"] = value["criticality"] = CRITICALITY[s.criticality]
+            if s.criticality in ("high", "critical"):
+                raised.append(f"criticality recorded as {s.criticality}")
+
+        if s.data.personal_data is None:
+            not_judged.append("personal_data")
+        else:
+            harm["personal_data"] = 1.0 if s.data.personal_data else 0.0
+            if s.data.personal_data:
+                raised.append("holds personal data")
+
+        n = dependents.count(s.qid)
+        harm["dependents"] = value["dependents"] = dependents_factor(n)
+        if n:
+            raised.append(f"{n} system{'s depend' if n > 1 else ' depends'} on it, directly or "
+                          "through others")
+
+        statutory, unknown = [], 0
+        for lid in s.supports:
+            local = a.lines.get(lid)
+            flag = local.statutory if local is not None else None
+            tax_id = local.taxonomy_id if local is not None else (lid if lid in taxonomy else None)
+            if flag is None and tax_id in taxonomy:
+                flag = taxonomy[tax_id].statutory
+            if flag:
+                statutory.append(estate.line_name(tax_id) if tax_id else (local.name or lid))
+            elif flag is None:
+                unknown += 1
+        if statutory:
+            harm["statutory"] = value["statutory"] = 1.0
+            raised.append(f"supports statutory services: {', '.join(sorted(set(statutory)))}")
+        elif s.supports and unknown == len(s.supports):
+            not_judged.append("statutory")
+        else:
+            harm["statutory"] = value["statutory"] = 0.0
+
+        if s.users is None:
+            not_judged.append("users")
+        else:
+            value["users"] = users_factor(s.users)
+
+        # score and rating ------------------------------------------------------------------
+        likelihood = _weighted(risk, LIKELIHOOD_WEIGHTS)
+        impact = _weighted(harm, IMPACT_WEIGHTS)
+        score = round(100 * likelihood * impact)
+        rating = ("red" if score >= settings.legacy_red_score else
+                  "amber" if score >= settings.legacy_amber_score else "green")
+        reasons = list(raised)
+        reasons.append(f"score {score} = 100 x likelihood {likelihood:.2f} x impact {impact:.2f}: "
+                       f"{rating} (red from {settings.legacy_red_score}, amber from "
+                       f"{settings.legacy_amber_score})")
+        if not_judged:
+            reasons.append(f"not judged, for want of data: {', '.join(not_judged)}; missing "
+                           "fields add nothing, so the score may understate the risk")
+
+        # business value and technical health (the disposition needs every system's first)
+        bv = _average(value, VALUE_WEIGHTS)
+        th = _average(health, HEALTH_WEIGHTS)
+        if bv is None:
+            health_notes.append("no business-value factor could be judged; placed in the middle")
+            bv = 0.5
+        if th is None:
+            health_notes.append("no technical-health factor could be judged; placed in the middle")
+            th = 0.5
+
+        factors = {f"likelihood.{k}": v for k, v in risk.items()}
+        factors.update({f"impact.{k}": v for k, v in harm.items()})
+        out.append({
+            "system": s.qid, "name": s.name, "authority": s.authority, "status": s.status,
+            "product": s.product_id, "vendor": s.vendor_id,
+            "score": score, "rating": rating,
+            "likelihood": round(likelihood, 3), "impact": round(impact, 3),
+            "disposition": None,
+            "business_value": round(bv, 3), "technical_health": round(th, 3),
+            "dependents": n, "duplicated_by": [], "factors": factors,
+            "not_judged": not_judged, "reasons": reasons,
+            "_bv": bv, "_th": th, "_notes": health_notes})
+
+    # disposition ---------------------------------------------------------------------------
+    rank = {r["system"]: (r["_bv"], r["_th"]) for r in out}
+
+    def better(other: str, qid: str) -> bool:
+        """Whether ``other`` has more business value, then better health, then a lower id."""
+        return (rank[other], qid) > (rank[qid], other)
+
+    for r in out:
+        qid, bv, th = r["system"], r["_bv"], r["_th"]
+        authority = r["authority"]
+        quadrant = (f"business value {bv:.2f} ({'high' if bv >= HIGH else 'low'}) and technical "
+                    f"health {th:.2f} ({'good' if th >= HIGH else 'poor'}); {HIGH} divides low "
+                    "from high")
+        lines = lines_of.get(qid, ())
+        linked = set(dep.predecessors(qid)) | set(dep.successors(qid)) if qid in dep else set()
+        covered: dict = {}       # line -> live, independent systems better than this one
+        for line in lines:
+            covered[line] = [o for o, status in by_line.get((authority, line), ())
+                             if o != qid and status == "live" and o not in linked
+                             and o in rank and better(o, qid)]
+        duplicated = bool(lines) and all(covered.values())
+        needed = [line for line in lines if not covered[line]]
+        if bv >= HIGH:
+            disposition = "invest" if th >= HIGH else "migrate"
+            r["reasons"].append(f"{disposition} (TIME): {quadrant}")
+        elif duplicated:
+            disposition = "eliminate"
+            r["duplicated_by"] = sorted({o for others in covered.values() for o in others})
+            r["reasons"].append(
+                f"eliminate (TIME): {quadrant}; every line it supports is also supported by a "
+                f"live system of {authority} with more business value or better health "
+                f"({', '.join(r['duplicated_by'])}), so it looks run in duplicate: check that "
+                "they cover what it does before retiring it")
+        elif th >= HIGH:
+            disposition = "tolerate"
+            r["reasons"].append(f"tolerate (TIME): {quadrant}")
+        elif needed:
+            disposition = "migrate"
+            names = [graph.nodes[ln].get("label") or ln for ln in needed]
+            r["reasons"].append(
+                f"migrate (TIME): {quadrant}, which alone would say eliminate, but no better live "
+                f"system of {authority} supports {', '.join(names)}: the work is needed, so move "
+                "it to a healthier system")
+        else:
+            disposition = "eliminate"
+            r["reasons"].append(f"eliminate (TIME): {quadrant}; it supports no recorded line of "
+                                "business")
+        r["disposition"] = disposition
+        r["reasons"].extend(r.pop("_notes"))
+        if r["status"] == "retiring":
+            r["reasons"].append("it is already marked retiring")
+        del r["_bv"], r["_th"]
+    out.sort(key=lambda r: (-r["score"], r["system"]))
+    return out

@@ -1,0 +1,325 @@
+"""Procurement windows: contracts at several councils that can end close enough together
+to be bought jointly.
+
+Which contracts are compared
+----------------------------
+A contract belongs to every **line of business** its covered systems support (taxonomy
+lines only: a council's unmapped local line cannot be compared with anyone's) and to
+every **catalogue product** its covered systems are instances of (bespoke systems have
+none).  Contracts are compared within one line, and separately within one product.
+A contract that covers no system has neither and cannot be placed.  A contract that
+has already ended (its latest possible end is before ``settings.as_of``) is left out,
+and each window says how many were left out for its line or product.
+
+When a contract can end
+-----------------------
+Each contract can end at any date from its *earliest exit* to its *latest end*:
+
+- earliest exit: :func:`estate.analyses._contracts.earliest_exit` as of
+  ``settings.as_of``: ``end`` if notice can still be given in time; if not, its last
+  extension (``extension_until``); if there is none, today plus the notice period;
+- latest end: ``extension_until`` when recorded, else ``end`` (never before the
+  earliest exit).
+
+The windows (greedy, by end date)
+---------------------------------
+A window is a span of ``settings.window_months`` (default 12) months that every member
+contract can end inside.  Contracts are taken in order of earliest exit (then id).  The
+first one not yet placed *anchors* a window that starts on its earliest exit: every
+unplaced contract that can end inside ``[start, start + window_months]`` joins it,
+that is whose earliest exit is no later than the window's end and whose latest end is
+no earlier than its start (a contract that could end sooner joins by taking
+extensions).  When the members come from at least ``settings.min_councils`` (default
+2) councils the window is kept and its members are placed.  Otherwise nothing is
+placed and the next contract anchors the next try; contracts wait for a later window
+as long as their latest end can still reach it, so one council's cluster never hides a
+partnership with the council after it.  Each contract lands in at most one window per
+line (and per product), the earliest that works, so no extension is assumed that an
+earlier window would not need; the whole pass is one sort plus one sweep.
+
+A window runs from its start to the last earliest exit among its members; a member
+whose earliest exit is before the start ends *on* the start, by taking an extension
+(the reasons say so).
+
+When to start
+-------------
+``must_start_by`` = window start, less the longest notice period of its members, less
+the typical sales cycle.  The sales cycle is the median of ``start -
+procurement_started`` (days) over every contract in the whole estate that records both;
+when none does, ``settings.default_sales_cycle_days`` (default 270).  Each window says
+which was used.  A date already past is kept, and the reasons say it is late.
+
+No repeats
+----------
+The same set of contracts is reported once: a window found for several lines (a
+revenues contract covers council tax, business rates and benefits) or for a line and a
+product is kept as the first line's window (lines in id order), and the other lines
+(``lines_of_business``) and products (``also_products``) are named in it.  Likewise a
+set found for several products only is kept once, for the first product.  A product
+window with a different set of contracts from every line window is kept on its own
+(``product`` set, ``line_of_business`` null).
+
+Money and order
+---------------
+Many contracts cover several systems and lines (an enterprise agreement, a managed
+service), so a window counts only the part of each contract's annual value that serves
+its line (or product): the value is split equally over the systems the contract
+covers, and each system's part equally over the lines it supports
+(:func:`estate.analyses._contracts.contract_share`). ``combined_annual_value`` adds
+those parts; ``total_annual_value`` adds the contracts' whole values, and the reasons
+give both when they differ, and name a contract that makes up more than half of the
+value (saying so when its systems record no cost, as a service contract's value is
+mostly not technology). A window kept for several lines (or, for a product window,
+several products) counts the part serving any of them. Contracts without a value are
+counted under ``not_judged["annual_value"]`` (``notice_months`` likewise). Windows are
+sorted by combined annual value (highest first), then start, then line or product.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+from collections import Counter
+from dataclasses import dataclass
+
+from estate.analyses._contracts import (Exit, add_months, and_list, contract_lines,
+                                        contract_products, contract_share, covered_systems,
+                                        earliest_exit, gbp, has_ended, median_sales_cycle, plural)
+
+
+@dataclass
+class Item:
+    contract: object
+    exit: Exit
+    earliest: dt.date
+    latest: dt.date
+
+    @property
+    def qid(self) -> str:
+        return self.contract.qid
+
+
+def find(estate, graph, settings) -> list[dict]:
+    as_of = settings.as_of
+    contracts = sorted(estate.contracts(), key=lambda c: c.qid)
+    cycle, measured = median_sales_cycle(contracts)
+    if cycle is None:
+        cycle_basis = (f"the default of {settings.default_sales_cycle_days} days, as no contract "
+                       "records both procurement_started and start")
+        cycle = settings.default_sales_cycle_days
+    else:
+        cycle_basis = (f"the median over {plural(measured, 'contract')} that "
+                       f"{'records' if measured == 1 else 'record'} when procurement started")
+    by_line: dict[str, list] = {}
+    by_product: dict[str, list] = {}
+    ended_line: Counter = Counter()
+    ended_product: Counter = Counter()
+    for c in contracts:
+        lines = contract_lines(estate, c)
+        products = contract_products(estate, c)
+        if has_ended(c, as_of):
+            ended_line.update(lines)
+            ended_product.update(products)
+            continue
+        x = earliest_exit(c, as_of)
+        item = Item(c, x, x.date, max(x.date, c.latest_end))
+        for line in lines:
+            by_line.setdefault(line, []).append(item)
+        for pid in products:
+            by_product.setdefault(pid, []).append(item)
+
+    kept: dict[frozenset, dict] = {}
+    for kind, groups in (("line", by_line), ("product", by_product)):
+        for key in sorted(groups):
+            for start, members in _windows(groups[key], settings.window_months, settings.min_councils):
+                ids = frozenset(m.qid for m in members)
+                if ids in kept:
+                    kept[ids][kind + "s"].append(key)
+                else:
+                    kept[ids] = {"kind": kind, "key": key, "members": members, "start": start,
+                                 "lines": [key] if kind == "line" else [],
+                                 "products": [key] if kind == "product" else []}
+    findings = []
+    for w in kept.values():
+        ended = (ended_line if w["kind"] == "line" else ended_product)[w["key"]]
+        findings.append(_finding(estate, settings, w, cycle, cycle_basis, ended))
+    findings.sort(key=lambda f: (-f["combined_annual_value"], f["start"],
+                                 f["line_of_business"] or "", f["product"] or "", f["contracts"]))
+    return findings
+
+
+def _windows(items: list, months: int, min_councils: int) -> list[tuple]:
+    """Greedy windows (start, members) over one line's (or product's) contracts; see the
+    module docstring."""
+    order = sorted(items, key=lambda i: (i.earliest, i.qid))
+    done: set = set()
+    pool: dict[str, Item] = {}
+    councils: Counter = Counter()
+    expiry: list = []                       # heap of (latest end, qid) of the pool
+    j = 0
+    out = []
+
+    def drop(qid):
+        item = pool.pop(qid)
+        councils[item.contract.authority] -= 1
+        if not councils[item.contract.authority]:
+            del councils[item.contract.authority]
+
+    for anchor in order:
+        if anchor.qid in done:
+            continue
+        start = anchor.earliest
+        limit = add_months(start, months)
+        while expiry and expiry[0][0] < start:        # can no longer reach this or any later window
+            _, qid = heapq.heappop(expiry)
+            if qid in pool:
+                drop(qid)
+                done.add(qid)
+        while j < len(order) and order[j].earliest <= limit:
+            item = order[j]
+            j += 1
+            if item.qid not in done:
+                pool[item.qid] = item
+                councils[item.contract.authority] += 1
+                heapq.heappush(expiry, (item.latest, item.qid))
+        if len(councils) >= min_councils:
+            out.append((start, sorted(pool.values(), key=lambda i: i.qid)))
+            done.update(pool)
+            pool.clear()
+            councils.clear()
+            expiry.clear()
+    return out
+
+
+def _supplier(estate, c) -> str:
+    vendor = estate.catalogue.vendors.get(c.vendor_id) if c.vendor_id else None
+    return vendor.name if vendor else c.supplier
+
+
+def _finding(estate, settings, w, cycle: int, cycle_basis: str, ended: int) -> dict:
+    cat = estate.catalogue
+    members = w["members"]
+    start = w["start"]
+    ends = {m.qid: max(m.earliest, start) for m in members}
+    end = max(ends.values())
+    notices = [(m.contract.notice_months, m.qid) for m in members if m.contract.notice_months is not None]
+    longest, longest_by = min(notices, key=lambda n: (-n[0], n[1])) if notices else (0, None)
+    must_start_by = add_months(start, -longest) - dt.timedelta(days=cycle)
+    authorities = sorted({m.contract.authority for m in members})
+    valued = [m for m in members if m.contract.annual_value is not None]
+    unvalued = [m for m in members if m.contract.annual_value is None]
+    no_notice = [m for m in members if m.contract.notice_months is None]
+    whole = round(sum(m.contract.annual_value for m in valued), 2)
+    if w["kind"] == "line":
+        shares = {m.qid: contract_share(estate, m.contract, lines=w["lines"]) for m in members}
+    else:
+        shares = {m.qid: contract_share(estate, m.contract, products=w["products"]) for m in members}
+    total = round(sum(m.contract.annual_value * shares[m.qid] for m in valued), 2)
+    suppliers = sorted({m.contract.vendor_id or m.contract.supplier for m in members})
+
+    if w["kind"] == "line":
+        line = w["key"]
+        subject = and_list(estate.line_name(lid) for lid in w["lines"])
+        product = None
+    else:
+        line = None
+        product = w["key"]
+        subject = f"the product {cat.products[product].name}"
+    subject_one = estate.line_name(line) if line else subject
+    span = (f"on {start.isoformat()}" if start == end
+            else f"between {start.isoformat()} and {end.isoformat()}")
+    reasons = [f"{plural(len(members), 'contract')} at {len(authorities)} councils "
+               f"({and_list(estate.authorities[a].name for a in authorities)}) for {subject} can all "
+               f"end {span}, within {settings.window_months} months of each other, so one joint "
+               "procurement could replace them."]
+    for m in members:
+        c = m.contract
+        value = f"{gbp(c.annual_value)} a year" if c.annual_value is not None else "annual value not recorded"
+        text = f"{c.qid} ({_supplier(estate, c)}, {value}): {m.exit.reason}"
+        if ends[m.qid] > m.earliest:
+            text += (f"; to end inside the window it would run on to {ends[m.qid].isoformat()}, "
+                     f"within its extensions (possible until {c.extension_until.isoformat()})")
+        elif m.exit.how == "end" and c.extension_until and c.extension_until > c.end:
+            text += f" (extensions are possible until {c.extension_until.isoformat()})"
+        reasons.append(text + ".")
+    notice_text = (f"the longest notice period ({longest} months, {longest_by})" if longest_by
+                   else "no notice period (none recorded)")
+    reasons.append(f"To have a joint contract ready by {start.isoformat()}, the procurement must start by "
+                   f"{must_start_by.isoformat()}: the window start, less {notice_text}, less a typical "
+                   f"sales cycle of {cycle} days ({cycle_basis}).")
+    if must_start_by < settings.as_of:
+        reasons.append(f"That date is already past (as of {settings.as_of.isoformat()}): start now and "
+                       "plan to use extensions or short interim terms to bridge the gap.")
+    if valued:
+        money = f"Combined annual value {gbp(total)}"
+        if total != whole:
+            served = (and_list(estate.line_name(lid) for lid in w["lines"]) if w["kind"] == "line"
+                      else cat.products[product].name)
+            partial = [m.qid for m in valued if shares[m.qid] < 1]
+            money += (f", the part serving {served} ({and_list(partial)} also "
+                      f"{'covers' if len(partial) == 1 else 'cover'} other systems or lines, so only "
+                      f"{'its' if len(partial) == 1 else 'their'} share counts); {gbp(whole)} a year in all")
+        if unvalued:
+            money += (f"; {plural(len(unvalued), 'contract')} ({and_list(m.qid for m in unvalued)}) "
+                      "recorded no annual value")
+        reasons.append(money + ".")
+        parts = sorted(((m.contract.annual_value * shares[m.qid], m) for m in valued),
+                       key=lambda pm: (-pm[0], pm[1].qid))
+        top, biggest = parts[0]
+        if len(members) > 1 and total > 0 and top / total > 0.5:
+            text = f"{biggest.qid} makes up {round(100 * top / total)}% of that value"
+            if all(x.annual_cost is None for x in covered_systems(estate, biggest.contract)):
+                text += ("; the systems it covers record no annual cost to compare it with, so how much "
+                         "of it pays for technology rather than services is unknown")
+            reasons.append(text + ".")
+    else:
+        reasons.append("No contract in the window records an annual value.")
+    if no_notice:
+        reasons.append(f"{and_list(m.qid for m in no_notice)} recorded no notice period; "
+                       "assumed none is needed.")
+    if len(w["lines"]) > 1:
+        reasons.append(f"The same contracts form this window for each of these "
+                       f"{len(w['lines'])} lines; it is reported once, under {estate.line_name(line)}.")
+    other_products = [p for p in w["products"] if p != product]
+    if other_products:
+        reasons.append(f"The same contracts also form this window for the "
+                       f"{'product' if len(other_products) == 1 else 'products'} "
+                       f"{and_list(cat.products[p].name for p in other_products)}.")
+    if ended:
+        reasons.append(f"{plural(ended, 'other contract')} for {subject_one} had already ended before "
+                       f"{settings.as_of.isoformat()} and {'was' if ended == 1 else 'were'} left out.")
+    not_judged = {}
+    if no_notice:
+        not_judged["notice_months"] = len(no_notice)
+    if unvalued:
+        not_judged["annual_value"] = len(unvalued)
+    return {
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "must_start_by": must_start_by.isoformat(),
+        "line_of_business": line,
+        "line_name": estate.line_name(line) if line else None,
+        "lines_of_business": list(w["lines"]),
+        "product": product,
+        "product_name": cat.products[product].name if product else None,
+        "also_products": [p for p in w["products"] if p != product],
+        "contracts": [m.qid for m in members],
+        "authorities": authorities,
+        "suppliers": suppliers,
+        "combined_annual_value": total,
+        "total_annual_value": whole,
+        "contract_ends": [{"contract": m.qid, "end": m.contract.end.isoformat(),
+                           "extension_until": (m.contract.extension_until.isoformat()
+                                               if m.contract.extension_until else None),
+                           "notice_months": m.contract.notice_months,
+                           "earliest_exit": m.earliest.isoformat(),
+                           "ends_in_window": ends[m.qid].isoformat(),
+                           "annual_value": m.contract.annual_value,
+                           "share": round(shares[m.qid], 4)} for m in members],
+        "longest_notice_months": longest,
+        "sales_cycle_days": cycle,
+        "sales_cycle_basis": "median" if "median" in cycle_basis else "default",
+        "ended_excluded": ended,
+        "not_judged": not_judged,
+        "reasons": reasons,
+    }

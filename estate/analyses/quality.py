@@ -1,0 +1,169 @@
+"""Data quality that only the analyses can see (codes Q5xx), for ``data_quality``.
+
+Validation already reports what is wrong with a single record (W2xx, I3xx); this module
+reports gaps that appear when records are read together, as of ``settings.as_of``.  A
+system is *in service* when its status is ``live`` or ``retiring``.
+
+=====  ==========================  ======================================================
+code   name                        rule
+=====  ==========================  ======================================================
+Q501   no-contract                 a live system no contract covers.  Warning; information
+                                   for an in-house (bespoke) system, which may need none.
+Q502   contract-covers-nothing     a contract with an empty ``covers``.  Information: the
+                                   format allows pure service contracts, but their spend
+                                   cannot be tied to a system.
+Q503   past-end-of-support         a live system whose ``end_of_support`` is before as_of.
+Q504   expired-contract-in-use     a contract whose ``end`` is before as_of still covers
+                                   live systems.  Warning when no extension runs past
+                                   as_of; information when ``extension_until`` does (it
+                                   may have been extended: record the new end).
+Q505   no-annual-cost              a live system without ``annual_cost``: spend totals and
+                                   supplier shares by spend leave it out.
+Q506   line-without-system         a line of business the council lists (not
+                                   ``delivery: not-delivered``) that no system in service
+                                   supports.  A ``shared-service`` line that a partner
+                                   council's system in service supports is not reported.
+                                   Information when delivery is ``outsourced`` (the
+                                   supplier may run the system) or ``shared-service`` (the
+                                   partner may be outside the inputs).
+Q507   depends-on-retired          a system in service depends on a retired system.
+=====  ==========================  ======================================================
+
+Local lines of business not in the taxonomy are W205 already and are not repeated here.
+
+Items have the shape of ``Problem.as_dict()`` (severity, code, name, file, line,
+column, message, hint).  Lines are resolved from each record's key path with one
+:class:`~estate.model.loader.Positions` per run (memoised on the graph), which composes
+only the files that have something to report.
+"""
+
+from __future__ import annotations
+
+from estate.model.codes import name_of, severity_of
+from estate.model.loader import Positions
+
+
+def positions(graph) -> Positions:
+    """The run's one :class:`Positions` (memoised on the graph)."""
+    memo = graph.graph.setdefault("_memo", {})
+    if "positions" not in memo:
+        memo["positions"] = Positions()
+    return memo["positions"]
+
+
+def locate(graph, src, *more) -> tuple:
+    """``(file, line, column)`` of a record's source, or of a key below it."""
+    if src is None:
+        return ("", 0, 0)
+    line, column = positions(graph).locate(src.file, src.doc, tuple(src.where) + tuple(more))
+    return (src.file, line, column)
+
+
+def _item(graph, code: str, src, more: tuple, message: str, hint: str,
+          severity: str = None) -> dict:
+    file, line, column = locate(graph, src, *more)
+    return {"severity": severity or severity_of(code), "code": code, "name": name_of(code),
+            "file": file, "line": line, "column": column, "message": message, "hint": hint}
+
+
+def find(estate, graph, settings) -> list[dict]:
+    from estate.analyses.indicators import line_support, partner_systems
+
+    as_of = settings.as_of
+    items: list[dict] = []
+    covered: dict[str, list] = {}
+    for c in estate.contracts():
+        for sid in c.covers:
+            qid = sid if "/" in sid else f"{c.authority}/{sid}"
+            covered.setdefault(qid, []).append(c)
+
+    for s in estate.systems():
+        if s.status != "live":
+            continue
+        if s.qid not in covered:
+            if s.bespoke:
+                items.append(_item(
+                    graph, "Q501", s.src, (), f"live system '{s.qid}' is built in-house and no "
+                    "contract covers it",
+                    "if a supplier hosts or supports it, add that contract with covers: "
+                    f"[{s.id}]", severity="info"))
+            else:
+                items.append(_item(
+                    graph, "Q501", s.src, (), f"live system '{s.qid}' ({s.name}) is covered by "
+                    "no contract, so its renewal date and supplier terms are unknown",
+                    f"add its contract with covers: [{s.id}], or add {s.id} to the covers of "
+                    "the contract that pays for it"))
+        if s.end_of_support is not None and s.end_of_support < as_of:
+            items.append(_item(
+                graph, "Q503", s.src, ("end_of_support",),
+                f"live system '{s.qid}' ({s.name}) has been out of vendor support since "
+                f"{s.end_of_support.isoformat()} (as of {as_of.isoformat()})",
+                "plan an upgrade or replacement, or record the extended support date if the "
+                "vendor gave one"))
+        if s.annual_cost is None:
+            items.append(_item(
+                graph, "Q505", s.src, (), f"live system '{s.qid}' ({s.name}) has no "
+                "annual_cost, so spend totals and supplier shares by spend leave it out",
+                "add annual_cost (GBP a year, licence plus support; 0 if it costs nothing)"))
+
+    for c in estate.contracts():
+        if not c.covers:
+            items.append(_item(
+                graph, "Q502", c.src, (), f"contract '{c.qid}' ({c.supplier}) covers no "
+                "system, so its spend cannot be tied to any system",
+                "list the systems it pays for under covers:, or leave it empty if it is a pure "
+                "service contract", severity="info"))
+        if c.end is not None and c.end < as_of:
+            live = []
+            for sid in c.covers:
+                system = estate.system(sid if "/" in sid else f"{c.authority}/{sid}")
+                if system is not None and system.status == "live":
+                    live.append(system.qid)
+            if live:
+                extended = c.extension_until is not None and c.extension_until >= as_of
+                message = (f"contract '{c.qid}' ({c.supplier}) ended on {c.end.isoformat()} but "
+                           f"still covers live system(s) {', '.join(sorted(live))}")
+                if extended:
+                    message += f"; it can be extended to {c.extension_until.isoformat()}"
+                    hint = "if it was extended, record the new end date; otherwise renew or replace it"
+                else:
+                    hint = "record the contract that now covers these systems, or renew it"
+                items.append(_item(graph, "Q504", c.src, ("end",), message, hint,
+                                   severity="info" if extended else None))
+
+    support = line_support(graph)
+    by_line = support["by_line"]
+    for a in estate.authorities.values():
+        for line in a.lines.values():
+            if line.implicit or line.delivery == "not-delivered":
+                continue
+            node = f"line:{line.taxonomy_id}" if line.taxonomy_id else f"line:{a.id}/{line.id}"
+            if any(status in ("live", "retiring") for _, status in by_line.get((a.id, node), ())):
+                continue
+            shared = line.delivery == "shared-service"
+            if shared and line.taxonomy_id and partner_systems(estate, graph, a.id, node):
+                continue
+            name = line.name or estate.line_name(line.taxonomy_id or line.id)
+            elsewhere = line.delivery in ("outsourced", "shared-service")
+            items.append(_item(
+                graph, "Q506", line.src, (), f"line of business '{line.id}' ({name}) of "
+                f"'{a.id}' has no live system supporting it"
+                + (" (it is outsourced)" if line.delivery == "outsourced" else "")
+                + (" (it is a shared service, but no partner council's system in the inputs "
+                   "supports it)" if shared else ""),
+                "add the system that supports it (with supports: [" + line.id + "]), or mark it "
+                "delivery: not-delivered if the council does not deliver it",
+                severity="info" if elsewhere else None))
+
+    for s in estate.systems():
+        if s.status not in ("live", "retiring"):
+            continue
+        for d in s.depends_on:
+            target = estate.system(d.qid) if d.resolved else None
+            if target is not None and target.status == "retired":
+                items.append(_item(
+                    graph, "Q507", d.src, ("system",), f"system '{s.qid}' ({s.status}) depends on "
+                    f"'{target.qid}', which is retired",
+                    "remove the dependency if it has gone, or correct the status of "
+                    f"'{target.qid}'"))
+    return items
