@@ -1,0 +1,1001 @@
+"""The HTML report: one self-contained page for shared-service boards.
+
+:func:`write_report` renders ``report.html`` from ONE context object, built by
+:func:`report_context` from the findings (``analysis.json``), the estate records (for
+names, the lines x councils matrix and the contract dates of the timeline) and the
+maps drawn by ``estate.render.maps``.  The report never recomputes an analysis: a
+findings key that is missing (an analysis that did not run) becomes a section that
+says "no findings", and an item missing an optional key shows "not known".
+
+The page is self-contained: CSS and script are inlined, maps are inlined as SVG after
+:func:`sanitise_svg` has removed anything that could run (scripts, event handlers,
+``javascript:`` links, foreign objects), and nothing is fetched from the network, so it
+works offline and from a ``file://`` URL.
+
+Templates load from ``settings.templates`` (a folder of the user's, to brand the
+report: a file there overrides the packaged file of the same name, the rest fall
+back), then from the packaged ``estate.templates``, then from the repository's
+``templates/`` folder.  Jinja runs with ``autoescape=True`` and ``StrictUndefined``:
+every string from an inventory is escaped, and a typo in a template is an error that
+names the template and line, never a silently empty cell.  The only markup that is not
+escaped is the sanitised SVG, passed as :class:`markupsafe.Markup` (no ``|safe`` in
+the templates).
+
+The context (every key; ``docs/report.md`` documents each in full):
+
+``title``, ``subtitle``
+    the page title and a line naming the councils.
+``as_of``, ``as_of_text``
+    the analysis date as ISO and as "21 November 2026".
+``estate_version``
+    the toolkit version.
+``sections``
+    ``[{id, title}]`` in page order, for the contents list.
+``summary``
+    the headline counts of ``findings["summary"]`` (every key of docs/findings.md,
+    ``None`` when absent) plus ``available``.
+``top``
+    the executive summary's top findings: ``savings``, ``windows``, ``red_risks``,
+    ``duplicates`` (each a section, below, cut to the first few) and ``counts``.
+``councils``
+    section of per-council indicators (``findings["authorities"]``).
+``matrix``
+    the lines of business x councils matrix of products, from the estate records.
+``supplier_concentration``, ``vendor_concentration``
+    sections of buying indicators.
+``consolidation``, ``duplicates``, ``shared_products``, ``windows``
+    sections of the convergence findings (``consolidation`` also has ``featured``,
+    its first rows written out in full).
+``timeline``
+    the procurement timeline's layout (quarters, council rows, windows, ``as_of``).
+``contracts``
+    section of contracts that end within the timeline, soonest first.
+``risks``, ``dependencies``
+    sections of legacy risk and the dependency findings.
+``maps``
+    ``[{id, kind, title, description, svg, files, note}]``; ``svg`` is sanitised Markup
+    or ``None`` (then ``note`` says why).
+``data_quality``
+    section of the problems that did not stop the run, with counts.
+``settings``
+    ``[{name, value}]``: every setting the analysis used.
+``print_rows``
+    on paper a long table prints only this many (the most important) rows.
+
+A *section* is a dict ``{"available": bool, "rows": [...]}`` (plus extra keys named in
+docs/report.md): ``available`` is false when the findings key is missing, and a
+template says "no findings" rather than "none found".
+
+Filters the templates can use: ``money`` (``£1,234``), ``money_short`` (``£4.2m``),
+``pct`` (``0.904`` -> ``90%``), ``num`` (``12,345``), ``date`` (``31 Mar 2027``).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import logging
+import os
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import asdict, is_dataclass
+from importlib import resources
+from pathlib import Path
+from types import TracebackType
+from typing import Optional
+
+import jinja2
+from markupsafe import Markup
+
+from estate import __version__
+from estate.errors import OutputError, UsageError
+from estate.output import safe_name, write_text
+
+log = logging.getLogger(__name__)
+
+#: the repository's templates/ folder: the last fallback, for a checkout not installed
+REPO_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+TEMPLATE = "report.html"
+#: an SVG map larger than this is linked, not inlined (a browser struggles past it)
+MAX_INLINE_SVG = 8 * 1024 * 1024
+#: the lines x councils matrix shows at most this many councils (the register has all)
+MATRIX_MAX_COUNCILS = 24
+#: the procurement timeline runs from 1 January of the as-of year for this many years
+TIMELINE_YEARS = 6
+#: how many items of each kind the executive summary shows
+TOP = 3
+TOP_RISKS = 5
+#: how many consolidation candidates get a full write-up above the table
+FEATURED = 5
+#: the timeline draws this many procurement windows (the largest); the table has all
+TIMELINE_WINDOWS = 12
+#: on paper a long table prints its first (most important) rows only
+PRINT_ROWS = 25
+
+SECTIONS = (
+    ("summary", "Executive summary"),
+    ("lines", "1. Lines of business and the IT that supports them"),
+    ("data", "2. How we hold data"),
+    ("buying", "3. How we buy technology"),
+    ("consolidation", "Consolidation candidates"),
+    ("timeline", "Procurement timeline"),
+    ("risks", "Legacy risk and dependencies"),
+    ("maps", "System maps"),
+    ("quality", "Data quality"),
+    ("about", "About this report"),
+)
+
+
+# --------------------------------------------------------------------------- entry points
+
+def write_report(estate, findings: dict, maps: list, path: Path, settings) -> Path:
+    """Render the report and write it atomically to ``path``; maps are read from beside it."""
+    path = Path(path)
+    context = report_context(estate, findings, maps, settings, base=path.parent)
+    write_text(path, render_report(context, settings))
+    return path
+
+
+def render_report(context: dict, settings) -> str:
+    """The report's HTML for a context made by :func:`report_context`."""
+    env = environment(settings)
+    try:
+        return env.get_template(TEMPLATE).render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise OutputError(f"{exc.filename or exc.name}:{exc.lineno}: template syntax error: "
+                          f"{exc.message}", hint=_TEMPLATE_HINT) from exc
+    except jinja2.TemplateError as exc:
+        raise OutputError(f"{_template_place(exc.__traceback__)}: {exc.message or exc}",
+                          hint=_TEMPLATE_HINT) from exc
+
+
+_TEMPLATE_HINT = "check the template; docs/report.md lists every variable the report's templates can use"
+
+
+def environment(settings) -> jinja2.Environment:
+    """The Jinja environment: autoescape, StrictUndefined, the report's filters."""
+    env = jinja2.Environment(loader=template_loader(getattr(settings, "templates", None)),
+                             autoescape=True, undefined=jinja2.StrictUndefined,
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters.update(money=money, money_short=money_short, pct=pct, num=num, date=date_text)
+    return env
+
+
+def template_loader(user_folder: Optional[str]) -> jinja2.BaseLoader:
+    """The user's folder (if any) first, then the packaged templates, then the repository's."""
+    loaders: list = []
+    if user_folder:
+        folder = Path(user_folder).expanduser()
+        if not folder.is_dir():
+            raise UsageError(f"templates folder not found: {folder}",
+                             hint="--templates names a folder holding report.html and/or partials "
+                                  "to override, e.g. a copy of the repository's templates/")
+        loaders.append(jinja2.FileSystemLoader(str(folder)))
+    loaders.append(jinja2.FunctionLoader(_packaged_source))
+    loaders.append(jinja2.FileSystemLoader(str(REPO_TEMPLATES)))
+    return jinja2.ChoiceLoader(loaders)
+
+
+def _packaged_source(name: str):
+    """A template from the installed ``estate.templates`` package (None: not installed)."""
+    try:
+        item = resources.files("estate.templates").joinpath(name)
+        if not item.is_file():
+            return None
+        return item.read_text(encoding="utf-8"), f"estate.templates/{name}", lambda: True
+    except (ModuleNotFoundError, FileNotFoundError, NotADirectoryError, TypeError):
+        return None
+
+
+def _template_place(tb: Optional[TracebackType]) -> str:
+    """``file:line`` of the innermost template frame of a rendering error's traceback."""
+    place = TEMPLATE
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if not filename.endswith(".py") and not filename.startswith("<"):
+            place = f"{filename}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    return place
+
+
+# --------------------------------------------------------------------------- filters
+
+def _number(value) -> Optional[float]:
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def money(value) -> str:
+    """``£1,234`` (whole pounds); "not known" for a missing value."""
+    n = _number(value)
+    return "not known" if n is None else f"£{n:,.0f}"
+
+
+def money_short(value) -> str:
+    """``£4.2m`` for a million or more, else as :func:`money`."""
+    n = _number(value)
+    if n is None:
+        return "not known"
+    if abs(n) >= 1_000_000:
+        return f"£{n / 1_000_000:,.1f}m"
+    return f"£{n:,.0f}"
+
+
+def pct(value) -> str:
+    """A 0-1 share as a whole percentage; "not judged" when it could not be judged."""
+    n = _number(value)
+    return "not judged" if n is None else f"{n * 100:.0f}%"
+
+
+def num(value) -> str:
+    """A count with thousands separators; "not known" for a missing value."""
+    n = _number(value)
+    if n is None:
+        return "not known"
+    return f"{n:,.0f}" if float(n).is_integer() else f"{n:,.1f}"
+
+
+def date_text(value) -> str:
+    """``31 Mar 2027`` from an ISO date or a date; "not known" when missing."""
+    if value in (None, ""):
+        return "not known"
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    if isinstance(value, dt.date):
+        return f"{value.day} {calendar.month_abbr[value.month]} {value.year}"
+    return str(value)
+
+
+# --------------------------------------------------------------------------- the context
+
+def report_context(estate, findings: dict, maps: list, settings, *,
+                   base: Optional[Path] = None) -> dict:
+    """The one object the report renders from (documented in the module docstring).
+
+    ``base`` is the output folder: map files are relative to it (default: the current
+    folder).  ``estate`` may be ``None`` (rendering a saved ``analysis.json``): the
+    matrix and the timeline's contract dates then say they are not available.
+    """
+    findings = findings or {}
+    names = _Names(estate)
+    as_of = _as_of(findings, settings)
+    summary = _summary(findings)
+    windows = _windows(findings, names)
+    consolidation = _consolidation(findings, names)
+    consolidation["featured"] = consolidation["rows"][:FEATURED]
+    duplicates = _duplicates(findings, names)
+    risks = _risks(findings, names)
+    councils = _councils(findings, names)
+    if not councils["rows"] and estate is not None:
+        councils["names"] = [a.name for a in estate.authorities.values()]
+    council_names = [c["name"] for c in councils["rows"]] or councils.get("names") or []
+    contracts = _contracts(estate, windows, as_of, names)
+    return {
+        "title": "IT estate report",
+        "subtitle": _subtitle(council_names, summary),
+        "as_of": as_of.isoformat(),
+        "as_of_text": f"{as_of.day} {calendar.month_name[as_of.month]} {as_of.year}",
+        "estate_version": str(findings.get("estate_version") or __version__),
+        "sections": [{"id": i, "title": t} for i, t in SECTIONS],
+        "summary": summary,
+        "top": {
+            "savings": _head(consolidation, TOP),
+            "windows": _head(windows, TOP),
+            "red_risks": _head({**risks, "rows": [r for r in risks["rows"] if r["rating"] == "red"]},
+                               TOP_RISKS),
+            "duplicates": _head(duplicates, TOP),
+            "counts": {
+                "consolidation": len(consolidation["rows"]),
+                "windows": len(windows["rows"]),
+                "red_risks": risks["counts"]["red"],
+                "duplicates": len(duplicates["rows"]),
+            },
+        },
+        "councils": councils,
+        "matrix": _matrix(estate, names),
+        "supplier_concentration": _supplier_concentration(findings, names),
+        "vendor_concentration": _vendor_concentration(findings, names),
+        "consolidation": consolidation,
+        "duplicates": duplicates,
+        "shared_products": _shared_products(findings, names),
+        "windows": windows,
+        "timeline": _timeline(estate, windows, contracts, as_of, names),
+        "contracts": contracts,
+        "risks": risks,
+        "dependencies": _dependencies(findings, names),
+        "maps": [_map(m, Path(base) if base is not None else Path.cwd()) for m in maps or []],
+        "data_quality": _data_quality(findings),
+        "settings": _settings(findings, settings),
+        "print_rows": PRINT_ROWS,
+    }
+
+
+class _Names:
+    """Display names for the ids findings use (authorities, systems, lines, vendors...)."""
+
+    def __init__(self, estate):
+        self.estate = estate
+        cat = getattr(estate, "catalogue", None)
+        self.vendors = getattr(cat, "vendors", {}) or {}
+        self.products = getattr(cat, "products", {}) or {}
+        self.partnerships = getattr(cat, "partnerships", {}) or {}
+        self.authorities = getattr(estate, "authorities", {}) or {}
+
+    def authority(self, aid) -> str:
+        a = self.authorities.get(aid)
+        return a.name if a else str(aid or "")
+
+    def system(self, qid) -> dict:
+        qid = str(qid or "")
+        s = self.estate.system(qid) if self.estate is not None else None
+        authority = qid.partition("/")[0]
+        return {"id": qid, "name": s.name if s else qid.partition("/")[2] or qid,
+                "authority": authority, "authority_name": self.authority(authority)}
+
+    def line(self, line_id, given=None) -> str:
+        if given:
+            return str(given)
+        if self.estate is not None and line_id:
+            return self.estate.line_name(str(line_id))
+        return str(line_id or "").replace("-", " ").capitalize()
+
+    def vendor(self, vid, given=None) -> str:
+        if given:
+            return str(given)
+        v = self.vendors.get(vid)
+        return v.name if v else str(vid or "")
+
+    def product(self, pid, given=None) -> str:
+        if given:
+            return str(given)
+        p = self.products.get(pid)
+        return p.name if p else str(pid or "")
+
+    def partnership(self, pid) -> str:
+        p = self.partnerships.get(pid)
+        return p.name if p else str(pid or "")
+
+
+def _as_of(findings, settings) -> dt.date:
+    value = getattr(settings, "as_of", None)
+    if isinstance(value, dt.date):
+        return value
+    raw = (findings.get("summary") or {}).get("as_of") if isinstance(findings.get("summary"), dict) else None
+    try:
+        return dt.date.fromisoformat(str(raw))
+    except ValueError:
+        return dt.date.today()
+
+
+def _list(findings, key) -> Optional[list]:
+    """``findings[key]`` when it is a list; ``None`` when missing or of the wrong shape."""
+    value = findings.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, list):
+        log.warning("findings[%r] is a %s, not a list: shown as no findings", key, type(value).__name__)
+        return None
+    return [item for item in value if isinstance(item, dict)]
+
+
+def _section(items: Optional[list], **extra) -> dict:
+    return {"available": items is not None, "rows": items or [], **extra}
+
+
+def _head(section: dict, n: int) -> dict:
+    return {**section, "rows": section["rows"][:n], "more": max(0, len(section["rows"]) - n)}
+
+
+def _strs(value) -> list:
+    if value is None:
+        return []
+    if isinstance(value, (str, int, float)):
+        return [str(value)]
+    return [str(v) for v in value]
+
+
+def _subtitle(council_names: list, summary: dict) -> str:
+    if not council_names:
+        return "No councils analysed"
+    if len(council_names) <= 4:
+        listed = ", ".join(council_names[:-1]) + (" and " if len(council_names) > 1 else "") + council_names[-1]
+        return f"{len(council_names)} council{'s' if len(council_names) > 1 else ''}: {listed}"
+    return f"{len(council_names)} councils"
+
+
+SUMMARY_KEYS = ("as_of", "authorities", "systems", "live_systems", "contracts", "lines_of_business",
+                "annual_cost", "costed_systems", "uncosted_systems", "annual_contract_value",
+                "vendors", "products", "files")
+
+
+def _summary(findings) -> dict:
+    raw = findings.get("summary")
+    available = isinstance(raw, dict)
+    raw = raw if available else {}
+    return {"available": available, **{k: raw.get(k) for k in SUMMARY_KEYS}}
+
+
+def _councils(findings, names) -> dict:
+    items = _list(findings, "authorities")
+    out = []
+    for a in items or []:
+        g = a.get
+        routes = g("routes") if isinstance(g("routes"), dict) else {}
+        not_judged = g("not_judged") if isinstance(g("not_judged"), dict) else {}
+        out.append({
+            "id": str(g("id") or ""),
+            "name": str(g("name") or names.authority(g("id"))),
+            "type": str(g("type") or ""),
+            "region": str(g("region") or ""),
+            "partnerships": [names.partnership(p) for p in _strs(g("partnerships"))],
+            "systems": g("systems"), "live_systems": g("live_systems"),
+            "annual_cost": g("annual_cost"),
+            "lines_of_business": g("lines_of_business"), "lines_supported": g("lines_supported"),
+            "line_support_share": g("line_support_share"),
+            "lines_unsupported": [{"id": i, "name": names.line(i)} for i in _strs(g("lines_unsupported"))],
+            "past_support_systems": [names.system(q) for q in _strs(g("past_support_systems"))],
+            "past_support_count": g("past_support_count"),
+            "saas_cloud_share": g("saas_cloud_share"), "api_share": g("api_share"),
+            "open_standards_share": g("open_standards_share"),
+            "personal_data_systems": g("personal_data_systems"),
+            "contract_spend": g("contract_spend"), "sme_spend_share": g("sme_spend_share"),
+            "routes": [{"route": str(r), "count": c}
+                       for r, c in sorted(routes.items(), key=lambda rc: (-(_number(rc[1]) or 0), str(rc[0])))],
+            "median_sales_cycle_days": g("median_sales_cycle_days"),
+            "sales_cycles_measured": g("sales_cycles_measured"),
+            "not_judged": [{"field": str(f), "count": c} for f, c in sorted(not_judged.items())],
+            "reasons": _strs(g("reasons")),
+        })
+    return _section(None if items is None else out)
+
+
+def _duplicates(findings, names) -> dict:
+    items = _list(findings, "duplicates")
+    out = [{
+        "authority": str(d.get("authority") or ""),
+        "authority_name": names.authority(d.get("authority")),
+        "line_of_business": str(d.get("line_of_business") or ""),
+        "line_name": names.line(d.get("line_of_business"), d.get("line_name")),
+        "systems": [names.system(q) for q in _strs(d.get("systems"))],
+        "retiring": [names.system(q) for q in _strs(d.get("retiring"))],
+        "products": _strs(d.get("products")),
+        "annual_cost": d.get("annual_cost"),
+        "reasons": _strs(d.get("reasons")),
+    } for d in items or []]
+    return _section(None if items is None else out)
+
+
+def _shared_products(findings, names) -> dict:
+    items = _list(findings, "shared_products")
+    out = [{
+        "product": str(p.get("product") or ""),
+        "product_name": names.product(p.get("product"), p.get("product_name")),
+        "vendor_name": names.vendor(p.get("vendor"), p.get("vendor_name")),
+        "authorities": [names.authority(a) for a in _strs(p.get("authorities"))],
+        "systems": [names.system(q) for q in _strs(p.get("systems"))],
+        "spellings": _strs(p.get("spellings")),
+        "annual_cost": p.get("annual_cost"),
+        "reasons": _strs(p.get("reasons")),
+    } for p in items or []]
+    return _section(None if items is None else out)
+
+
+def _consolidation(findings, names) -> dict:
+    items = _list(findings, "consolidation_candidates")
+    out = []
+    for c in items or []:
+        group = c.get("group") if isinstance(c.get("group"), dict) else {}
+        products = []
+        for p in c.get("products") or []:
+            if isinstance(p, dict):
+                products.append({"name": names.product(p.get("product"), p.get("name")),
+                                 "authorities": [names.authority(a) for a in _strs(p.get("authorities"))],
+                                 "systems": len(_strs(p.get("systems"))), "annual_cost": p.get("annual_cost")})
+            else:
+                products.append({"name": names.product(p), "authorities": [], "systems": None,
+                                 "annual_cost": None})
+        out.append({
+            "line_of_business": str(c.get("line_of_business") or ""),
+            "line_name": names.line(c.get("line_of_business"), c.get("line_name")),
+            "group_kind": str(group.get("kind") or ""),
+            "group_name": str(group.get("name") or group.get("id") or "a group of councils"),
+            "authorities": [names.authority(a) for a in _strs(c.get("authorities"))],
+            "systems": [names.system(q) for q in _strs(c.get("systems"))],
+            "products": products,
+            "recommended_product_name": names.product(c.get("recommended_product"),
+                                                      c.get("recommended_product_name")) or None,
+            "annual_cost": c.get("annual_cost"),
+            "estimated_annual_saving": c.get("estimated_annual_saving"),
+            "saving_model": str(c.get("saving_model") or ""),
+            "contracts": _strs(c.get("contracts")),
+            "earliest_exit": _date_str(c.get("earliest_exit")),
+            "blast_radius": [names.system(q) for q in _strs(c.get("blast_radius"))],
+            "reasons": _strs(c.get("reasons")),
+        })
+    return _section(None if items is None else out)
+
+
+def _date_str(value) -> Optional[str]:
+    """A findings date as an ISO string (templates compare them with ``as_of``)."""
+    if value is None or value == "":
+        return None
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def _windows(findings, names) -> dict:
+    items = _list(findings, "procurement_windows")
+    out = []
+    for n, w in enumerate(items or [], 1):
+        out.append({
+            "number": n, "label": f"W{n}",
+            "start": _date_str(w.get("start")), "end": _date_str(w.get("end")),
+            "must_start_by": _date_str(w.get("must_start_by")),
+            "line_of_business": str(w.get("line_of_business") or ""),
+            "line_name": names.line(w.get("line_of_business"), w.get("line_name"))
+            if w.get("line_of_business") or w.get("line_name") else "",
+            "product_name": names.product(w.get("product"), w.get("product_name"))
+            if w.get("product") or w.get("product_name") else "",
+            "contracts": _strs(w.get("contracts")),
+            "authorities": [names.authority(a) for a in _strs(w.get("authorities"))],
+            "suppliers": [names.vendor(s) for s in _strs(w.get("suppliers"))],
+            "combined_annual_value": w.get("combined_annual_value"),
+            "reasons": _strs(w.get("reasons")),
+        })
+    return _section(None if items is None else out)
+
+
+def _supplier_concentration(findings, names) -> dict:
+    items = _list(findings, "supplier_concentration")
+    out = []
+    for s in items or []:
+        vendors = [{"name": names.vendor(v.get("vendor"), v.get("name")), "share": v.get("share"),
+                    "annual_cost": v.get("annual_cost"), "authorities": len(_strs(v.get("authorities")))}
+                   for v in s.get("vendors") or [] if isinstance(v, dict)]
+        hhi = _number(s.get("hhi"))
+        out.append({
+            "line_of_business": str(s.get("line_of_business") or ""),
+            "line_name": names.line(s.get("line_of_business"), s.get("line_name")),
+            "basis": str(s.get("basis") or ""),
+            "hhi": s.get("hhi"),
+            "hhi_width": 0 if hhi is None else max(0.0, min(100.0, hhi / 100)),
+            "level": str(s.get("level") or ""),
+            "leading_vendor_name": names.vendor(s.get("leading_vendor"), s.get("leading_vendor_name")),
+            "leading_share": s.get("leading_share"),
+            "vendors": vendors,
+            "authorities": s.get("authorities") if not isinstance(s.get("authorities"), list)
+            else len(s.get("authorities")),
+            "reasons": _strs(s.get("reasons")),
+        })
+    return _section(None if items is None else out)
+
+
+def _vendor_concentration(findings, names) -> dict:
+    raw = findings.get("vendor_concentration")
+    if not isinstance(raw, dict):
+        return _section(None, top=None, contracts_share=None, spend_share=None, reasons=[])
+    vendors = [{"name": names.vendor(v.get("vendor"), v.get("name")), "contracts": v.get("contracts"),
+                "contract_share": v.get("contract_share"), "spend": v.get("spend"),
+                "spend_share": v.get("spend_share"),
+                "authorities": len(_strs(v.get("authorities"))) if isinstance(v.get("authorities"), list)
+                else v.get("authorities")}
+               for v in raw.get("vendors") or [] if isinstance(v, dict)]
+    return _section(vendors, top=raw.get("top"), contracts_share=raw.get("contracts_share"),
+                    spend_share=raw.get("spend_share"), reasons=_strs(raw.get("reasons")))
+
+
+RATINGS = ("red", "amber", "green")
+
+
+def _risks(findings, names) -> dict:
+    items = _list(findings, "legacy_risks")
+    out = []
+    for r in items or []:
+        ref = names.system(r.get("system"))
+        rating = str(r.get("rating") or "").lower()
+        out.append({
+            "system": ref["id"], "name": str(r.get("name") or ref["name"]),
+            "authority_name": names.authority(r.get("authority") or ref["authority"]),
+            "product_name": names.product(r.get("product")) if r.get("product") else "",
+            "score": r.get("score"),
+            "rating": rating if rating in RATINGS else "",
+            "disposition": str(r.get("disposition") or ""),
+            "not_judged": _strs(r.get("not_judged")),
+            "reasons": _strs(r.get("reasons")),
+        })
+    counts = {k: sum(1 for r in out if r["rating"] == k) for k in RATINGS}
+    return _section(None if items is None else out, counts=counts,
+                    shown=[r for r in out if r["rating"] != "green"])
+
+
+def _dependencies(findings, names) -> dict:
+    raw = findings.get("dependencies")
+    available = isinstance(raw, dict)
+    raw = raw if available else {}
+
+    def part(key):
+        return [i for i in raw.get(key) or [] if isinstance(i, dict)]
+
+    return {
+        "available": available,
+        "hubs": [{**names.system(h.get("system")), "name": str(h.get("name") or names.system(h.get("system"))["name"]),
+                  "dependents": h.get("dependents"), "direct_dependents": h.get("direct_dependents"),
+                  "reasons": _strs(h.get("reasons"))} for h in part("hubs")],
+        "cycles": [{"systems": [names.system(q) for q in _strs(c.get("systems"))],
+                    "reasons": _strs(c.get("reasons"))} for c in part("cycles")],
+        "cross_council": [{"source": names.system(c.get("from")), "target": names.system(c.get("to")),
+                           "via": _strs(c.get("via")), "reasons": _strs(c.get("reasons"))}
+                          for c in part("cross_council")],
+        "single_points_of_failure": [{**names.system(s.get("system")), "dependents": s.get("dependents"),
+                                      "reasons": _strs(s.get("reasons"))}
+                                     for s in part("single_points_of_failure")],
+        "unresolved": [{"system": names.system(u.get("system")), "target": str(u.get("target") or ""),
+                        "file": str(u.get("file") or ""), "line": u.get("line"),
+                        "reasons": _strs(u.get("reasons"))} for u in part("unresolved")],
+    }
+
+
+def _data_quality(findings) -> dict:
+    items = _list(findings, "data_quality")
+    files = {str(q.get("file")) for q in items or [] if q.get("file")}
+    base = ""
+    if files and all(os.path.isabs(f) for f in files):
+        try:
+            base = os.path.dirname(os.path.commonpath([os.path.dirname(f) for f in files]))
+        except ValueError:        # paths on different drives
+            base = ""
+    out = [{
+        "severity": str(q.get("severity") or "info"), "code": str(q.get("code") or ""),
+        "name": str(q.get("name") or ""),
+        "file": os.path.relpath(str(q["file"]), base) if base and q.get("file") else str(q.get("file") or ""),
+        "line": q.get("line") or None, "message": str(q.get("message") or ""),
+        "hint": str(q.get("hint") or ""),
+    } for q in items or []]
+    codes: dict = {}
+    for q in out:
+        key = (q["code"], q["name"], q["severity"])
+        codes[key] = codes.get(key, 0) + 1
+    by_code = [{"code": c, "name": n, "severity": s, "count": k}
+               for (c, n, s), k in sorted(codes.items(), key=lambda kv: (-kv[1], kv[0]))]
+    severities = {s: sum(1 for q in out if q["severity"] == s) for s in ("warning", "info")}
+    return _section(None if items is None else out, by_code=by_code, counts=severities)
+
+
+def _settings(findings, settings) -> list:
+    raw = findings.get("settings")
+    if not isinstance(raw, dict):
+        raw = settings.as_dict() if hasattr(settings, "as_dict") else (
+            asdict(settings) if is_dataclass(settings) else {})
+    return [{"name": str(k), "value": ", ".join(map(str, v)) if isinstance(v, (list, tuple)) else str(v)}
+            for k, v in raw.items()]
+
+
+# --------------------------------------------------------------------------- from the records
+
+def _matrix(estate, names) -> dict:
+    """Lines of business x councils: the products of the systems that support each line.
+
+    A tabulation of the inventories, not an analysis: each cell lists the systems a
+    council records for a line (live, planned, retiring; not retired) and says so when
+    it lists the line with no system.
+    """
+    if estate is None or not estate.authorities:
+        return {"available": False, "councils": [], "rows": [], "hidden_councils": 0}
+    authorities = list(estate.authorities.values())
+    shown = authorities[:MATRIX_MAX_COUNCILS]
+    taxonomy = estate.catalogue.lines_of_business
+    rows: dict = {}
+
+    def row(key, name, function):
+        if key not in rows:
+            rows[key] = {"id": key, "name": name, "function": function,
+                         "cells": {a.id: {"state": "not-listed", "systems": []} for a in shown}}
+        return rows[key]
+
+    def key_of(a, line_id):
+        line = a.lines.get(line_id)
+        if line is not None and line.taxonomy_id:
+            return line.taxonomy_id, line
+        if line_id in taxonomy:
+            return line_id, line
+        return f"{a.id}/{line_id}", line
+
+    for a in shown:
+        for line_id in a.lines:
+            key, line = key_of(a, line_id)
+            if key in taxonomy:
+                t = taxonomy[key]
+                r = row(key, t.name, t.function or "Other")
+            else:
+                r = row(key, line.name or names.line(line_id), f"Local to {a.name}")
+            cell = r["cells"][a.id]
+            if line.delivery == "not-delivered" and cell["state"] == "not-listed":
+                cell["state"] = "not-delivered"
+            elif cell["state"] == "not-listed":
+                cell["state"] = "no-system"
+        for s in a.systems.values():
+            if s.status == "retired":
+                continue
+            label = names.product(s.product_id) if s.product_id else (s.product or s.name)
+            for line_id in s.supports:
+                key, line = key_of(a, line_id)
+                if key not in rows:
+                    name = taxonomy[key].name if key in taxonomy else (
+                        line.name if line is not None and line.name else names.line(line_id))
+                    row(key, name, taxonomy[key].function if key in taxonomy else f"Local to {a.name}")
+                cell = rows[key]["cells"][a.id]
+                cell["systems"].append({"id": s.qid, "name": s.name, "product": label, "status": s.status})
+                if s.status == "live":
+                    cell["state"] = "supported"
+                elif cell["state"] != "supported":
+                    cell["state"] = "not-live"
+    out = []
+    for r in sorted(rows.values(), key=lambda r: (r["function"].startswith("Local"), r["function"], r["name"])):
+        cells = [{"authority": a.id, **r["cells"][a.id],
+                  "systems": sorted(r["cells"][a.id]["systems"], key=lambda s: (s["status"] != "live", s["product"]))}
+                 for a in shown]
+        out.append({"id": r["id"], "name": r["name"], "function": r["function"], "cells": cells,
+                    "supported": sum(1 for c in cells if c["state"] == "supported")})
+    return {"available": True, "councils": [{"id": a.id, "name": a.name} for a in shown],
+            "rows": out, "hidden_councils": len(authorities) - len(shown)}
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _iso(value) -> Optional[dt.date]:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def _timeline_range(as_of: dt.date) -> tuple[dt.date, dt.date]:
+    return dt.date(as_of.year, 1, 1), dt.date(as_of.year + TIMELINE_YEARS, 1, 1)
+
+
+def _contracts(estate, windows, as_of, names) -> dict:
+    """Contracts that end between the as-of date and the timeline's end, soonest first.
+
+    A contract whose first end has passed but whose extension runs past the as-of date
+    is running on that extension: it ends when the extension does.
+    """
+    if estate is None:
+        return _section(None, before=0, after=0)
+    in_window: dict = {}
+    for w in windows["rows"]:
+        for qid in w["contracts"]:
+            in_window.setdefault(qid, []).append(w["label"])
+    _, stop = _timeline_range(as_of)
+    items, before, after = [], 0, 0
+    for a in estate.authorities.values():
+        for c in a.contracts.values():
+            end, extended = c.end, False
+            if end < as_of and c.extension_until and c.extension_until >= as_of:
+                end, extended = c.extension_until, True       # running on its extension
+            if end < as_of:
+                before += 1
+                continue
+            if end >= stop:
+                after += 1
+                continue
+            items.append({
+                "id": c.qid, "authority": a.id, "authority_name": a.name,
+                "contract": c.id, "supplier": names.vendor(c.vendor_id) if c.vendor_id else c.supplier,
+                "systems": [names.system(f"{a.id}/{s}") for s in c.covers],
+                "end": end.isoformat(), "first_end": c.end.isoformat(), "extended": extended,
+                "extension_until": c.extension_until.isoformat() if c.extension_until else None,
+                "notice_by": _add_months(end, -c.notice_months).isoformat() if c.notice_months else None,
+                "annual_value": c.annual_value, "route": c.route or "",
+                "windows": in_window.get(c.qid, []),
+            })
+    items.sort(key=lambda i: (i["end"], i["id"]))
+    return _section(items, before=before, after=after)
+
+
+#: timeline drawing (SVG user units): label column, plot width, row heights
+TL_LABEL, TL_WIDTH, TL_ROW, TL_LANE, TL_TOP = 180, 1000, 34, 26, 60
+
+
+def _timeline(estate, windows, contracts, as_of, names) -> dict:
+    """Positions for the procurement timeline: quarters x councils, windows as bars."""
+    start, stop = _timeline_range(as_of)
+    quarters = []
+    plot = TL_WIDTH - TL_LABEL - 8
+    nq = TIMELINE_YEARS * 4
+    qw = plot / nq
+    for i in range(nq):
+        year, q = start.year + i // 4, i % 4 + 1
+        quarters.append({"index": i, "year": year, "quarter": q, "label": f"Q{q}",
+                         "x": round(TL_LABEL + i * qw, 2), "w": round(qw, 2)})
+    years = [{"year": start.year + y, "x": round(TL_LABEL + y * 4 * qw, 2), "w": round(4 * qw, 2)}
+             for y in range(TIMELINE_YEARS)]
+    span = (stop - start).days
+
+    def x_of(day: dt.date) -> float:
+        return round(TL_LABEL + plot * max(0, min(span, (day - start).days)) / span, 2)
+
+    councils = []
+    if contracts["available"]:
+        by_council: dict = {}
+        for c in contracts["rows"]:
+            by_council.setdefault(c["authority"], []).append(c)
+        order = list(estate.authorities.values())
+        for n, a in enumerate(order):
+            cells: dict = {}
+            for c in by_council.get(a.id, []):
+                end = dt.date.fromisoformat(c["end"])
+                i = (end.year - start.year) * 4 + (end.month - 1) // 3
+                cell = cells.setdefault(i, {"count": 0, "value": 0.0, "in_window": False, "contracts": []})
+                cell["count"] += 1
+                cell["value"] += c["annual_value"] or 0
+                cell["in_window"] = cell["in_window"] or bool(c["windows"])
+                cell["contracts"].append(c)
+            councils.append({"id": a.id, "name": a.name, "y": TL_TOP + n * TL_ROW,
+                             "cells": [{**quarters[i], **cell} for i, cell in sorted(cells.items())]})
+    lanes_top = TL_TOP + len(councils) * TL_ROW + (24 if windows["rows"] else 0)
+    lanes = []
+    for w in windows["rows"]:
+        ws, we = _iso(w["start"]), _iso(w["end"])
+        if ws is None or we is None or we < start or ws >= stop:
+            continue
+        if len(lanes) == TIMELINE_WINDOWS:
+            break
+        x0, x1 = x_of(ws), x_of(we)
+        width = max(6.0, round(x1 - x0, 2))
+        text = f"{w['label']} {w['line_name'] or w['product_name']}, {money_short(w['combined_annual_value'])}"
+        # a label goes right of its bar when it fits (about 6.5 units a character), else left
+        right = x0 + width + 6 + 6.5 * len(text) <= TL_WIDTH
+        lanes.append({**w, "x": x0, "w": width, "y": lanes_top + len(lanes) * TL_LANE,
+                      "text_x": round(x0 + width + 6, 2) if right else round(x0 - 6, 2),
+                      "text_anchor": "start" if right else "end",
+                      "clipped": ws < start or we >= stop})
+    height = (lanes[-1]["y"] + TL_LANE if lanes else lanes_top) + 8
+    return {
+        "available": contracts["available"] or bool(lanes),
+        "start": start.isoformat(), "end": stop.isoformat(),
+        "width": TL_WIDTH, "height": height, "label_width": TL_LABEL, "top": TL_TOP,
+        "row_height": TL_ROW, "lane_height": TL_LANE, "lanes_top": lanes_top,
+        "years": years, "quarters": quarters, "as_of_x": x_of(as_of),
+        "councils": councils, "windows": lanes,
+        "windows_drawn": len(lanes), "windows_total": len(windows["rows"]),
+    }
+
+
+# --------------------------------------------------------------------------- maps
+
+def _map(m: dict, base: Path) -> dict:
+    files = m.get("files") if isinstance(m.get("files"), dict) else {}
+    title = str(m.get("title") or m.get("id") or "System map")
+    description = str(m.get("description") or "")
+    out = {"id": str(m.get("id") or ""), "kind": str(m.get("kind") or ""), "title": title,
+           "description": description, "svg": None, "note": "",
+           "files": [{"format": str(k), "href": str(v)} for k, v in sorted(files.items()) if v]}
+    rel = files.get("svg")
+    if not rel:
+        out["note"] = "No SVG was drawn for this map."
+        return out
+    path = (base / str(rel)).resolve()
+    if not path.is_relative_to(base.resolve()):
+        out["note"] = "The map file lies outside the output folder, so it is not embedded."
+        return out
+    try:
+        size = path.stat().st_size
+        if size > MAX_INLINE_SVG:
+            out["note"] = f"This map is too large to embed ({size / 1e6:.0f} MB): open the SVG file."
+            return out
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        log.warning("map %s not embedded: %s", rel, exc)
+        out["note"] = "The map file could not be read, so it is not embedded."
+        return out
+    try:
+        out["svg"] = sanitise_svg(text, id_prefix=f"map-{safe_name(out['id'] or path.stem)}-",
+                                  label=f"{title}. {description}".strip().rstrip("."))
+    except ValueError as exc:
+        log.warning("map %s not embedded: %s", rel, exc)
+        out["note"] = "The map file is not valid SVG, so it is not embedded."
+    return out
+
+
+SVG_NS = "http://www.w3.org/2000/svg"
+XLINK_NS = "http://www.w3.org/1999/xlink"
+#: the SVG elements Graphviz writes; anything else (script, foreignObject, style,
+#: animate, set, image, iframe...) is removed with its content
+SVG_ELEMENTS = frozenset({
+    "svg", "g", "title", "desc", "path", "polygon", "polyline", "ellipse", "circle", "rect",
+    "line", "text", "tspan", "a", "defs", "lineargradient", "radialgradient", "stop",
+})
+_SAFE_SCHEMES = ("http", "https", "mailto")
+_PROLOG = re.compile(r"<\?xml[^>]*\?>|<!DOCTYPE(?:[^\[>]*\[[^\]]*\])?[^>]*>|<!--.*?-->", re.S | re.I)
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):", re.I)
+_CONTROL = re.compile(r"[\x00-\x20\x7f]+")
+_URL_REF = re.compile(r"url\(\s*#([^)\s]+)\s*\)")
+
+
+def _local(name: str) -> str:
+    return name.rpartition("}")[2] if name.startswith("{") else name.rpartition(":")[2]
+
+
+def _safe_url(value: str) -> bool:
+    compact = _CONTROL.sub("", value)
+    scheme = _SCHEME.match(compact)
+    return scheme is None or scheme.group(1).lower() in _SAFE_SCHEMES
+
+
+def sanitise_svg(text: str, *, id_prefix: str = "", label: str = "") -> Markup:
+    """SVG text made safe to inline in the report; raises ValueError if it is not SVG.
+
+    Drops the XML prolog, DOCTYPE and comments; keeps only the elements Graphviz
+    writes (no ``script``, ``style``, ``foreignObject``, ``image``, animation); drops
+    every ``on*`` attribute, ``style`` attributes that call ``url()`` or
+    ``expression()``, and links whose scheme is not http(s) or mailto (so no
+    ``javascript:`` or ``data:``).  Prefixes ids (two maps on one page must not share
+    ``node1``), makes the drawing scale to the page, and labels it (``role="img"``).
+    """
+    body = _PROLOG.sub("", text).strip()
+    try:
+        root = ET.fromstring(body)
+    except ET.ParseError as exc:
+        raise ValueError(f"not well-formed SVG: {exc}") from exc
+    if _local(root.tag).lower() != "svg":
+        raise ValueError(f"the root element is <{_local(root.tag)}>, not <svg>")
+    ids: dict = {}
+    _clean(root, ids, id_prefix)
+    if ids:
+        _rewrite_refs(root, ids)
+    width = root.attrib.pop("width", None)
+    root.attrib.pop("height", None)
+    style = "width:100%;height:auto"
+    if width and re.fullmatch(r"[0-9.]+(pt|px)?", width.strip()):
+        style += f";max-width:{width.strip()}"
+    root.set("style", style)
+    root.set("role", "img")
+    root.set("focusable", "false")
+    if label:
+        root.set("aria-label", label)
+    ET.register_namespace("", SVG_NS)
+    ET.register_namespace("xlink", XLINK_NS)
+    return Markup(ET.tostring(root, encoding="unicode", short_empty_elements=True))
+
+
+def _clean(element, ids: dict, prefix: str) -> None:
+    for child in list(element):
+        if not isinstance(child.tag, str) or _local(child.tag).lower() not in SVG_ELEMENTS \
+                or (child.tag.startswith("{") and not child.tag.startswith(f"{{{SVG_NS}}}")):
+            element.remove(child)
+            continue
+        _clean(child, ids, prefix)
+    for name in list(element.attrib):
+        local = _local(name).lower()
+        value = element.attrib[name]
+        if local.startswith("on") or local in ("formaction", "attributename", "values", "begin"):
+            del element.attrib[name]
+        elif local in ("href", "src", "action") and not _safe_url(value):
+            del element.attrib[name]
+        elif local == "style" and re.search(r"url\s*\(|expression\s*\(|@import|javascript:", value, re.I):
+            del element.attrib[name]
+        elif local == "id" and prefix:
+            ids[value] = prefix + value
+            element.attrib[name] = prefix + value
+
+
+def _rewrite_refs(element, ids: dict) -> None:
+    for el in element.iter():
+        for name, value in list(el.attrib.items()):
+            if _local(name) == "href" and value.startswith("#") and value[1:] in ids:
+                el.attrib[name] = "#" + ids[value[1:]]
+            elif "url(#" in value.replace(" ", ""):
+                el.attrib[name] = _URL_REF.sub(lambda m: f"url(#{ids.get(m.group(1), m.group(1))})", value)
