@@ -46,3 +46,10 @@ def test_every_problem_code_is_documented_and_used():
 
 def test_the_readme_test_command_is_what_ci_runs():
     assert "make test" in (REPO / ".ci" / "run").read_text()
+
+
+@pytest.mark.parametrize("name", ["analyses.md", "problems.md"])
+def test_generated_reference_pages_are_up_to_date(name):
+    from estate.docgen import PAGES
+    assert (REPO / "docs" / name).read_text(encoding="utf-8") == PAGES[name](), \
+        f"docs/{name} is out of date: run python -m estate.docgen"
