@@ -1,0 +1,679 @@
+"""Graphviz maps: the DOT text is compared (attributes, clusters, escaping), never image bytes.
+
+Tests that run Graphviz are skipped when ``dot`` is not installed.  The large-council
+test bounds the map by counting (clusters, engine, edges drawn), not by timing: timings
+are in docs/maps.md.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pytest
+import yaml
+
+from estate.config import Settings
+from estate.model import build_graph, load
+from estate.render import maps
+from estate.render.maps import (BUNDLE_EDGES, NOT_RATED_FILL, RATING_FILL, SHARED_COLOUR,
+                                CONSOLIDATION_FILL, Map, View, build_maps, dot_available,
+                                render_maps)
+
+needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot is not installed")
+SVG = "{http://www.w3.org/2000/svg}"
+REPO = Path(__file__).parent.parent.parent
+
+ALPHA = """
+kind: authority
+authority:
+  id: alpha
+  name: Alpha Borough Council
+  region: North
+  partnerships: [trio]
+lines_of_business:
+  - {id: council-tax}
+  - {id: business-rates}
+  - {id: tenancy-management}
+  - {id: financial-management}
+  - {id: customer-relationship-management}
+systems:
+  - id: a-rb
+    name: Revenues
+    product: iWorld
+    vendor: Northgate
+    hosting: on-premise
+    supports: [council-tax, business-rates]
+    depends_on:
+      - {system: a-fin, via: file-transfer}
+  - id: a-fin
+    name: Finance
+    hosting: saas
+    supports: [financial-management]
+  - id: a-crm
+    name: CRM
+    hosting: cloud
+    status: retiring
+    supports: [customer-relationship-management]
+    depends_on:
+      - {system: a-rb, via: api}
+      - {system: beta/b-fin, via: sso}
+  - id: a-old
+    name: Old Housing
+    hosting: hosted
+    status: retired
+    supports: [tenancy-management]
+  - id: a-new
+    name: New Housing
+    product: NEC Housing
+    status: planned
+    supports: [tenancy-management, council-tax]
+"""
+
+BETA = """
+kind: authority
+authority:
+  id: beta
+  name: Beta District Council
+  region: North
+  partnerships: [trio]
+lines_of_business:
+  - {id: council-tax}
+  - {id: business-rates}
+  - {id: financial-management}
+systems:
+  - id: b-rb
+    name: Revs and Bens
+    product: Northgate iWorld
+    hosting: hosted
+    supports: [council-tax, business-rates]
+  - id: b-fin
+    name: Ledger
+    hosting: on-premise
+    supports: [financial-management]
+"""
+
+GAMMA = """
+kind: authority
+authority:
+  id: gamma
+  name: Gamma County Council
+  region: South
+  partnerships: [trio]
+lines_of_business:
+  - {id: council-tax}
+systems:
+  - id: g-rb
+    name: Academy
+    product: Academy
+    hosting: on-premise
+    supports: [council-tax]
+"""
+
+FINDINGS = {
+    "legacy_risks": [
+        {"system": "alpha/a-rb", "score": 80, "rating": "red"},
+        {"system": "alpha/a-fin", "score": 50, "rating": "amber"},
+        {"system": "alpha/a-crm", "score": 10, "rating": "green"},
+    ],
+    "shared_products": [
+        {"product": "nec-revenues-benefits", "product_name": "NEC Revenues & Benefits",
+         "authorities": ["alpha", "beta"], "systems": ["alpha/a-rb", "beta/b-rb"]},
+    ],
+    "consolidation_candidates": [
+        {"line_of_business": "council-tax", "authorities": ["alpha", "beta", "gamma"],
+         "group": {"kind": "partnership", "id": "trio", "name": "Trio Shared ICT"},
+         "recommended_product": "nec-revenues-benefits",
+         "recommended_product_name": "NEC Revenues & Benefits",
+         "estimated_annual_saving": 12000, "reasons": ["Three councils run council tax."]},
+    ],
+    "dependencies": {"hubs": [
+        {"system": "alpha/a-fin", "dependents": 2, "direct_dependents": 1,
+         "dependent_systems": ["alpha/a-crm", "alpha/a-rb"]},
+    ]},
+}
+
+
+@pytest.fixture
+def trio(mini):
+    estate, graph = mini({"alpha.yaml": ALPHA, "beta.yaml": BETA, "gamma.yaml": GAMMA})
+    return estate, graph
+
+
+def the_map(estate, graph, map_id, findings=FINDINGS, **settings) -> Map:
+    found = {m.id: m for m in build_maps(estate, graph, findings, Settings(**settings))}
+    assert map_id in found, sorted(found)
+    return found[map_id]
+
+
+def statement(source: str, head: str) -> str:
+    """The one DOT statement (a line) that starts with ``head``."""
+    found = [line.strip() for line in source.splitlines() if line.strip().startswith(head)]
+    assert len(found) == 1, f"{head!r}: {found}"
+    return found[0]
+
+
+def attr(stmt: str, key: str):
+    m = re.search(rf'\b{key}="((?:[^"\\]|\\.)*)"', stmt)
+    return m.group(1) if m else None
+
+
+def plain(text: str) -> str:
+    """DOT text with the line breaks of wrapped HTML-like labels taken out."""
+    return text.replace('<BR ALIGN="LEFT"/>', " ")
+
+
+def svg_root(path: Path):
+    return ET.parse(path).getroot()
+
+
+def svg_texts(root) -> list[str]:
+    return ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]
+
+
+# --------------------------------------------------------------------------- council maps
+
+def test_council_map_fills_by_rating_and_greys_the_unrated(trio):
+    source = the_map(*trio, "council-alpha").source
+    assert attr(statement(source, '"alpha/a-rb" ['), "fillcolor") == RATING_FILL["red"]
+    assert attr(statement(source, '"alpha/a-fin" ['), "fillcolor") == RATING_FILL["amber"]
+    assert attr(statement(source, '"alpha/a-crm" ['), "fillcolor") == RATING_FILL["green"]
+    assert attr(statement(source, '"alpha/a-old" ['), "fillcolor") == NOT_RATED_FILL
+    assert "risk 80" in statement(source, '"alpha/a-rb" [')
+
+
+def test_council_map_shapes_by_hosting(trio):
+    source = the_map(*trio, "council-alpha").source
+    onprem = statement(source, '"alpha/a-rb" [')
+    assert attr(onprem, "shape") == "box" and "rounded" not in attr(onprem, "style")
+    assert "rounded" in attr(statement(source, '"alpha/a-fin" ['), "style")       # saas
+    assert attr(statement(source, '"alpha/a-old" ['), "peripheries") == "2"      # hosted
+    assert attr(statement(source, '"alpha/a-new" ['), "shape") == "ellipse"      # unknown
+
+
+def test_retired_and_retiring_systems_look_different(trio):
+    source = the_map(*trio, "council-alpha").source
+    retired = statement(source, '"alpha/a-old" [')
+    assert "dotted" in attr(retired, "style").split(",")
+    assert attr(retired, "fontcolor") == maps.STATUS_STYLE["retired"][2]
+    assert "dashed" in attr(statement(source, '"alpha/a-crm" ['), "style").split(",")
+    assert "<I>New Housing</I>" in statement(source, '"alpha/a-new" [')
+    live = attr(statement(source, '"alpha/a-rb" ['), "style").split(",")
+    assert "solid" in live and "dotted" not in live and "dashed" not in live
+
+
+def test_dependency_edges_carry_the_via_label_and_style(trio):
+    source = the_map(*trio, "council-alpha").source
+    edge = statement(source, '"alpha/a-rb" -> "alpha/a-fin" [')
+    assert attr(edge, "label") == "file-transfer" and attr(edge, "style") == "dashed"
+    assert attr(statement(source, '"alpha/a-crm" -> "alpha/a-rb" ['), "label") == "api"
+
+
+def test_cross_council_dependency_goes_to_a_small_external_node(trio):
+    source = the_map(*trio, "council-alpha").source
+    assert 'subgraph "cluster_external" {' in source
+    external = statement(source, '"beta/b-fin" [')
+    assert "Beta District Council" in external and "Ledger" in external
+    assert attr(statement(source, '"alpha/a-crm" -> "beta/b-fin" ['), "color") == maps.VIA_STYLE["sso"][1]
+    # and from the other side, beta's map shows alpha's system as external
+    assert '"alpha/a-crm" [' in the_map(*trio, "council-beta").source
+
+
+def test_systems_cluster_by_function_of_their_first_line(trio):
+    source = the_map(*trio, "council-alpha").source
+    clusters = re.findall(r'subgraph "(cluster_f\d+)" \{\n\s+graph \[label=<<B>([^<]+)</B>>', source)
+    names = [name for _, name in clusters]
+    assert names == ["Revenues and Benefits", "Housing", "Finance", "Customer Services"]
+
+    def cluster_text(title):
+        start = source.index(f"<B>{title}</B>")
+        end = min((source.index(f"<B>{t}</B>") for t in names if source.index(f"<B>{t}</B>") > start),
+                  default=len(source))
+        return source[start:end]
+
+    # a-new supports tenancy-management first, then council-tax: it sits with Housing
+    assert '"alpha/a-new" [' in cluster_text("Housing")
+    assert '"alpha/a-new" [' not in cluster_text("Revenues and Benefits")
+    assert "sits in the cluster of its first line" in source
+
+
+def test_every_map_has_a_legend_cluster(trio):
+    built = build_maps(*trio, FINDINGS, Settings())
+    assert {m.kind for m in built} == {"council", "partnership", "region", "landscape", "blast-radius"}
+    for m in built:
+        assert 'subgraph "cluster_legend" {' in m.source, m.id
+
+
+def test_missing_or_odd_findings_are_treated_as_empty(trio):
+    odd = {"legacy_risks": None, "shared_products": "n/a", "dependencies": [],
+           "consolidation_candidates": [None, {"line_of_business": None}]}
+    for findings in ({}, None, odd):
+        built = build_maps(*trio, findings, Settings())
+        assert not [m for m in built if m.kind == "blast-radius"]
+        council = next(m for m in built if m.id == "council-alpha")
+        assert attr(statement(council.source, '"alpha/a-rb" ['), "fillcolor") == NOT_RATED_FILL
+        assert "no legacy-risk ratings yet" in council.description
+
+
+# --------------------------------------------------------------------------- partnership maps
+
+def test_partnership_map_puts_members_side_by_side(trio):
+    m = the_map(*trio, "partnership-trio")
+    for i, name in enumerate(["Alpha Borough Council", "Beta District Council", "Gamma County Council"]):
+        assert f'subgraph "cluster_a{i}" {{\n    graph [label=<<B>{name}</B>>' in m.source
+    assert m.kind == "partnership" and m.title.startswith("Trio Shared ICT")
+
+
+def test_partnership_map_shows_only_lines_two_members_run_systems_for(trio):
+    source = the_map(*trio, "partnership-trio").source
+    rows = re.findall(r'^\s+"row:([a-z-]+)" \[', source, re.M)
+    # council tax (3 councils), business rates and financial management (alpha, beta);
+    # tenancy (alpha only) and CRM (alpha only) are left out
+    assert rows == ["council-tax", "business-rates", "financial-management"]
+    assert "Tenancy" not in source and "CRM" not in source
+    assert "no system" in statement(source, '"business-rates|gamma|none" [')
+
+
+def test_lines_with_the_same_systems_everywhere_share_a_row(mini):
+    two = """
+    kind: authority
+    authority: {{id: {id}, name: {id}, partnerships: [trio]}}
+    systems:
+      - {{id: rb, name: Revs, product: iWorld, supports: [council-tax, business-rates]}}
+      - {{id: fin, name: Ledger, supports: [financial-management]}}
+    """
+    estate, graph = mini({"alpha.yaml": two.format(id="alpha"), "beta.yaml": two.format(id="beta")})
+    source = the_map(estate, graph, "partnership-trio").source
+    rows = re.findall(r'^\s+"row:([a-z-]+)" \[', source, re.M)
+    assert rows == ["council-tax", "financial-management"]
+    assert "Business Rates" in statement(source, '"row:council-tax" [')
+    assert source.count('|alpha/rb" [') == 1
+
+
+def test_partnership_map_highlights_shared_products_and_consolidation(trio):
+    source = the_map(*trio, "partnership-trio").source
+    shared = statement(source, '"council-tax|alpha/a-rb" [')
+    assert attr(shared, "color") == SHARED_COLOUR and attr(shared, "penwidth") == "3"
+    assert attr(statement(source, '"council-tax|gamma/g-rb" ['), "color") is None
+    row = plain(statement(source, '"row:council-tax" ['))
+    assert attr(row, "fillcolor") == CONSOLIDATION_FILL
+    assert "converge on NEC Revenues &amp; Benefits" in row and "£12,000" in row
+    assert attr(statement(source, '"row:financial-management" ['), "fillcolor") == "#ffffff"
+    assert "\u2605 Revenues" in shared                      # runs the recommended product
+    assert "\u2605" not in statement(source, '"council-tax|gamma/g-rb" [')
+    assert "Shared: NEC Revenues &amp; Benefits (alpha, beta)" in source
+
+
+def test_maps_setting_chooses_the_kinds(trio):
+    def kinds(choice):
+        return sorted({m.kind for m in build_maps(*trio, FINDINGS, Settings(maps=choice))})
+
+    assert kinds("all") == ["blast-radius", "council", "landscape", "partnership", "region"]
+    assert kinds("councils") == ["blast-radius", "council"]
+    assert kinds("partnerships") == ["landscape", "partnership"]
+    assert kinds("none") == []
+
+
+def test_region_maps_need_two_councils(trio):
+    ids = [m.id for m in build_maps(*trio, FINDINGS, Settings()) if m.kind == "region"]
+    assert ids == ["region-north"]                         # South has only gamma
+
+
+def test_regions_that_slug_alike_keep_distinct_ids(mini):
+    def council(aid, region):
+        return (f"kind: authority\nauthority: {{id: {aid}, name: {aid}, region: '{region}'}}\n"
+                "systems: [{id: s, name: S, supports: [council-tax]}]\n")
+
+    estate, graph = mini({f"{a}.yaml": council(a, r) for a, r in
+                          [("a", "North West"), ("b", "North West"), ("c", "north-west"), ("d", "north-west")]})
+    ids = [m.id for m in build_maps(estate, graph, {}, Settings()) if m.kind == "region"]
+    assert ids == ["region-north-west", "region-north-west-2"]
+
+
+def test_top_hubs_limits_blast_radius_maps(trio):
+    assert not [m for m in build_maps(*trio, FINDINGS, Settings(top_hubs=0)) if m.kind == "blast-radius"]
+
+
+# --------------------------------------------------------------------------- landscape, blast radius
+
+def test_landscape_names_each_councils_product_per_line(trio):
+    m = the_map(*trio, "landscape")
+    table = statement(m.source, '"landscape" [')
+    colour = maps.PRODUCT_PALETTE[0]
+    # rows are lines, columns councils; the shared product gets the first palette colour
+    assert table.count(f'<TD BGCOLOR="{colour}">NEC Revenues &amp; Benefits</TD>') == 4   # 2 lines x 2
+    assert f'<TD BGCOLOR="{maps.OTHER_PRODUCT_FILL}">Capita Academy Revenues &amp; Benefits</TD>' in table
+    assert "Old Housing" not in table                     # retired
+    assert "NEC Housing (planned)" in table
+    assert "NEC Revenues &amp; Benefits (2 councils)" in statement(m.source, '"legend" [')
+
+
+def test_landscape_colours_the_products_that_fill_most_cells_first(trio):
+    findings = {"shared_products": [
+        {"product": "nec-housing", "product_name": "NEC Housing", "authorities": ["alpha", "beta", "gamma"]},
+        {"product": "nec-revenues-benefits", "product_name": "NEC Revenues & Benefits",
+         "authorities": ["alpha", "beta"]}]}
+    table = statement(the_map(*trio, "landscape", findings=findings).source, '"landscape" [')
+    first, second = maps.PRODUCT_PALETTE[:2]
+    assert f'<TD BGCOLOR="{first}">NEC Revenues &amp; Benefits</TD>' in table      # 4 cells
+    assert f'<TD BGCOLOR="{second}">NEC Housing (planned)</TD>' in table          # 2 cells
+
+
+def test_blast_radius_map_shows_hub_and_transitive_dependents(trio):
+    m = the_map(*trio, "blast-radius-alpha/a-fin")
+    nodes = set(re.findall(r'^\s+"(alpha/[a-z-]+)" \[', m.source, re.M))
+    assert nodes == {"alpha/a-fin", "alpha/a-rb", "alpha/a-crm"}
+    assert "HUB" in statement(m.source, '"alpha/a-fin" [')
+    assert '"alpha/a-crm" -> "alpha/a-rb" [' in m.source
+    assert "2 systems that depend on it" in m.description
+
+
+# --------------------------------------------------------------------------- escaping
+
+HOSTILE = {
+    "quote": '"]; a -> b [label="x',
+    "script": "<script>alert(1)</script>",
+    "backslash": "back\\slash\\",
+    "record": "{a|b}",
+}
+
+
+@pytest.fixture
+def hostile(mini):
+    q = HOSTILE
+    text = f"""
+    kind: authority
+    authority:
+      id: alpha
+      name: {json.dumps(q["script"])}
+      region: {json.dumps(q["quote"])}
+      partnerships: [trio]
+    lines_of_business:
+      - {{id: council-tax}}
+      - {{id: odd-line, name: {json.dumps(q["record"])}}}
+    systems:
+      - id: a-1
+        name: {json.dumps(q["quote"])}
+        product: {json.dumps(q["backslash"])}
+        supports: [odd-line]
+        depends_on: [{{system: a-2, via: api}}]
+      - id: a-2
+        name: {json.dumps(q["script"] + " & " + q["record"])}
+        product: iWorld
+        supports: [council-tax]
+    """
+    beta = f"""
+    kind: authority
+    authority: {{id: beta, name: {json.dumps(q["backslash"])}, region: {json.dumps(q["quote"])}}}
+    systems:
+      - {{id: b-1, name: {json.dumps(q["record"])}, product: iWorld, supports: [council-tax],
+          depends_on: [{{system: alpha/a-1, via: sso}}]}}
+    """
+    return mini({"alpha.yaml": text, "beta.yaml": beta})
+
+
+def test_hostile_names_are_escaped_in_the_dot_text(hostile):
+    findings = {"dependencies": {"hubs": [{"system": "alpha/a-2", "dependent_systems": ["alpha/a-1", "beta/b-1"]}]}}
+    for m in build_maps(*hostile, findings, Settings()):
+        for line in m.source.splitlines():
+            # no statement but the ones we wrote: quoted names, attributes, braces
+            assert re.match(r'^\s*(digraph "[^"]*" \{|subgraph "cluster_[^"]*" \{|\}|graph \[|node \[|edge \[|'
+                            r'"(?:[^"\\]|\\.)*"( -> "(?:[^"\\]|\\.)*")?( \[|$))', line), (m.id, line)
+        assert "<script>" not in m.source
+        assert '"]; a -> b' not in m.source
+
+
+@needs_dot
+def test_hostile_names_render_as_plain_text(hostile, tmp_path):
+    findings = {"dependencies": {"hubs": [{"system": "alpha/a-2", "dependent_systems": ["alpha/a-1", "beta/b-1"]}]}}
+    out = tmp_path / "out"
+    result = render_maps(*hostile, findings, out / "maps", Settings())
+    assert result and not [r for r in result if "error" in r]
+    council = next(r for r in result if r["id"] == "council-alpha")
+    root = svg_root(out / council["files"]["svg"])
+    texts = " ".join(svg_texts(root))
+    assert HOSTILE["quote"] in texts and HOSTILE["record"] in texts
+    assert HOSTILE["script"] in texts                       # shown, as text
+    assert not list(root.iter(f"{SVG}script"))
+    titles = [t.text for t in root.iter(f"{SVG}title")]
+    assert "a" not in titles and "b" not in titles          # the injection made no nodes
+    nodes = [g for g in root.iter(f"{SVG}g") if g.get("class") == "node"]
+    assert {n.find(f"{SVG}title").text for n in nodes} >= {"alpha/a-1", "alpha/a-2", "beta/b-1"}
+    # the backslash product and council survive unchanged in the landscape
+    landscape = next(r for r in result if r["id"] == "landscape")
+    assert HOSTILE["backslash"] in " ".join(svg_texts(svg_root(out / landscape["files"]["svg"])))
+
+
+@needs_dot
+def test_dot_parses_the_hostile_map_back_unchanged(hostile):
+    m = the_map(*hostile, "council-alpha", findings={})
+    canon = subprocess.run(["dot", "-Tjson"], input=m.source.encode(), capture_output=True, check=True)
+    graph = json.loads(canon.stdout)
+    names = {o["name"] for o in graph.get("objects", []) if "nodes" not in o}
+    assert {"alpha/a-1", "alpha/a-2", "beta/b-1"} <= names
+    assert not names & {"a", "b", "x"}
+
+
+# --------------------------------------------------------------------------- files
+
+def test_file_names_are_safe_and_unique():
+    made = [Map(id=i, kind="council", title="", description="", source="")
+            for i in ("../../etc/passwd", "etc-passwd", "ETC-passwd", "northbrook/nb-academy", "")]
+    stems = maps._stems(made)
+    assert stems == ["etc--passwd", "etc-passwd", "ETC-passwd-2", "northbrook--nb-academy", "unnamed"]
+
+
+@needs_dot
+def test_region_named_like_a_path_stays_inside_the_output_folder(mini, tmp_path):
+    region = "../../etc/passwd"
+    estate, graph = mini({
+        "a.yaml": f"kind: authority\nauthority: {{id: a, name: A, region: '{region}'}}\n"
+                  "systems: [{id: s, name: S, supports: [council-tax]}]\n",
+        "b.yaml": f"kind: authority\nauthority: {{id: b, name: B, region: '{region}'}}\n"
+                  "systems: [{id: s, name: S, supports: [council-tax]}]\n"})
+    out = tmp_path / "out" / "maps"
+    result = render_maps(estate, graph, {}, out, Settings())
+    region_map = next(r for r in result if r["kind"] == "region")
+    assert region_map["id"] == "region-etc-passwd"
+    assert region_map["files"] == {"dot": "maps/region-etc-passwd.dot", "svg": "maps/region-etc-passwd.svg"}
+    written = {p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file()}
+    assert {p for p in written if p.parts[0] != "inv"} == {
+        Path("out/maps") / f"{stem}.{ext}" for stem in ("council-a", "council-b", "landscape", "region-etc-passwd")
+        for ext in ("dot", "svg")}
+
+
+@needs_dot
+def test_render_writes_dot_and_svg_with_the_map_title(trio, tmp_path):
+    out = tmp_path / "out" / "maps"
+    result = render_maps(*trio, FINDINGS, out, Settings())
+    assert [r["id"] for r in result] == [
+        "landscape", "partnership-trio", "region-north", "council-alpha", "council-beta",
+        "council-gamma", "blast-radius-alpha/a-fin"]
+    for r in result:
+        assert set(r) >= {"id", "kind", "title", "description", "files"} and "error" not in r
+        assert set(r["files"]) == {"dot", "svg"}
+        assert r["description"].endswith(".") and r["description"].count(". ") == 0
+        root = svg_root(tmp_path / "out" / r["files"]["svg"])
+        graph_title = next(g for g in root.iter(f"{SVG}g") if g.get("class") == "graph").find(f"{SVG}title")
+        assert graph_title.text == r["id"]
+        assert (tmp_path / "out" / r["files"]["dot"]).read_text(encoding="utf-8").startswith(
+            f'digraph "{r["id"]}" {{')
+    blast = result[-1]
+    assert blast["files"]["svg"] == "maps/blast-radius-alpha--a-fin.svg"
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]       # no temporary files left
+
+
+@needs_dot
+def test_render_is_deterministic(trio, tmp_path):
+    first = render_maps(*trio, FINDINGS, tmp_path / "one" / "maps", Settings())
+    second = render_maps(*trio, FINDINGS, tmp_path / "two" / "maps", Settings(), workers=1)
+    assert first == second
+    for r in first:
+        assert (tmp_path / "one" / r["files"]["dot"]).read_text() == (tmp_path / "two" / r["files"]["dot"]).read_text()
+
+
+@needs_dot
+def test_extra_formats_and_unknown_ones(trio, tmp_path, caplog):
+    out = tmp_path / "out" / "maps"
+    result = render_maps(*trio, {}, out, Settings(maps="councils", map_formats=("png", "bmp", "svg")))
+    r = next(r for r in result if r["id"] == "council-gamma")
+    assert set(r["files"]) == {"dot", "svg", "png"}
+    assert (tmp_path / "out" / r["files"]["png"]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "map format 'bmp' is not supported" in caplog.text
+
+
+def test_a_map_that_times_out_falls_back_to_sfdp(trio, tmp_path, monkeypatch):
+    tried = []
+
+    def fake(source, engine, outputs, timeout):
+        tried.append(engine)
+        if engine == "dot":
+            raise subprocess.TimeoutExpired(engine, timeout)
+        for path in outputs.values():
+            path.write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+
+    monkeypatch.setattr(maps, "run_graphviz", fake)
+    result = render_maps(*trio, {}, tmp_path / "maps", Settings(maps="councils"), timeout=0.5)
+    assert set(tried) == {"dot", "sfdp"}
+    assert all(r["engine"] == "sfdp" and "svg" in r["files"] and "error" not in r for r in result)
+
+
+def test_a_map_graphviz_cannot_draw_keeps_its_dot_file_and_says_why(trio, tmp_path, monkeypatch):
+    def broken(source, engine, outputs, timeout):
+        raise RuntimeError("syntax error in line 1")
+
+    monkeypatch.setattr(maps, "run_graphviz", broken)
+    result = render_maps(*trio, {}, tmp_path / "maps", Settings(maps="councils"))
+    for r in result:
+        assert set(r["files"]) == {"dot"} and "syntax error" in r["error"]
+        assert (tmp_path / r["files"]["dot"]).exists()
+
+
+@needs_dot
+def test_run_graphviz_kills_a_run_past_its_timeout(tmp_path):
+    # a layout big enough to outlast a tiny timeout; the partial output is not left behind
+    source = "digraph g {" + " ".join(f"n{i} -> n{(i * 7 + 3) % 3000};" for i in range(3000)) + "}"
+    with pytest.raises(subprocess.TimeoutExpired):
+        maps.run_graphviz(source, "dot", {"svg": tmp_path / "g.svg"}, timeout=0.05)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_dot_available_follows_the_path(monkeypatch):
+    monkeypatch.setattr(maps.shutil, "which", lambda name: None)
+    assert dot_available() is False
+    monkeypatch.setattr(maps.shutil, "which", lambda name: f"/usr/bin/{name}")
+    assert dot_available() is True
+
+
+# --------------------------------------------------------------------------- size
+
+FUNCTIONS = {   # default taxonomy lines, a few per function
+    "Revenues and Benefits": ["council-tax", "business-rates", "housing-benefit"],
+    "Housing": ["homelessness", "tenancy-management", "housing-repairs"],
+    "Adult Social Care": ["adult-social-care-case-management", "adult-social-care-finance"],
+    "Children and Families": ["childrens-social-care", "early-help"],
+    "Finance": ["financial-management", "accounts-payable", "accounts-receivable"],
+    "Customer Services": ["customer-relationship-management", "online-forms"],
+    "Waste and Environment": ["waste-collection", "licensing", "environmental-health"],
+    "Corporate and ICT": ["document-management", "gis-mapping", "identity-access-management"],
+}
+
+
+def big_council(folder: Path, systems: int, isolated: float = 0.2, seed: int = 0):
+    """A council with hub-like dependencies (most systems lean on a few core ones)."""
+    rnd = random.Random(seed)
+    lines = [line for group in FUNCTIONS.values() for line in group]
+    hubs = [f"s{i}" for i in range(10)]
+    rows = []
+    for i in range(systems):
+        deps = []
+        if i >= 10 and rnd.random() > isolated:
+            deps = [{"system": h, "via": rnd.choice(["api", "file-transfer", "sso"])}
+                    for h in rnd.sample(hubs, rnd.randint(1, 3))]
+            if i > 20 and rnd.random() < 0.3:
+                deps.append({"system": f"s{i - rnd.randint(1, 10)}", "via": "database-link"})
+        rows.append({"id": f"s{i}", "name": f"System {i}", "supports": [lines[i % len(lines)]],
+                     "hosting": rnd.choice(["on-premise", "saas", "hosted"]),
+                     "status": rnd.choice(["live"] * 9 + ["retiring"]), "depends_on": deps})
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "big.yaml").write_text(yaml.safe_dump({
+        "kind": "authority", "authority": {"id": "bigshire", "name": "Bigshire County Council"},
+        "systems": rows}), encoding="utf-8")
+    estate = load([str(folder)])
+    assert not estate.errors, [p.format() for p in estate.errors[:3]]
+    return estate, build_graph(estate)
+
+
+def test_small_council_lets_dependencies_decide_the_ranks(trio):
+    m = the_map(*trio, "council-alpha")
+    assert m.engine == "dot" and not m.stats["overlay"] and 'constraint="false"' not in m.source
+
+
+@needs_dot
+def test_large_council_map_is_clustered_bounded_and_renders(tmp_path):
+    estate, graph = big_council(tmp_path / "inv", 350)
+    m = maps.council_map(estate, graph, View.of({}), "bigshire")
+    assert m.engine == "dot" and m.stats["overlay"] and m.stats["systems"] == 350
+    lines = sum(len(v) for v in FUNCTIONS.values())
+    assert m.stats["clusters"] == 1 + len(FUNCTIONS) + lines          # legend, functions, lines
+    assert 'splines="ortho"' not in m.source and 'nslimit="2"' in m.source
+    # cross-function dependencies are bundled: far fewer edges drawn than dependencies
+    deps = sum(len(s.depends_on) for s in estate.systems())
+    drawn = [line for line in m.source.splitlines() if " -> " in line and 'style="invis"' not in line]
+    assert m.stats["bundles"] <= BUNDLE_EDGES and len(drawn) < deps / 2
+    assert not re.search(r'\blabel="(api|sso|file-transfer)"', m.source)   # no edge labels
+    result = render_maps(estate, graph, {}, tmp_path / "out" / "maps", Settings(maps="councils", top_hubs=0))
+    assert [r["id"] for r in result] == ["council-bigshire"] and "error" not in result[0]
+    root = svg_root(tmp_path / "out" / result[0]["files"]["svg"])
+    assert len([g for g in root.iter(f"{SVG}g") if g.get("class") == "node"]) >= 350
+
+
+def test_very_large_council_folds_systems_without_dependencies(tmp_path):
+    estate, graph = big_council(tmp_path / "inv", maps.COLLAPSE_MAP + 50, isolated=0.5)
+    m = maps.council_map(estate, graph, View.of({}), "bigshire")
+    assert m.stats["folded"] > 0
+    assert m.stats["nodes"] < maps.COLLAPSE_MAP
+    assert re.search(r"<B>\d+ systems</B>", m.source) and "folded into one count node" in plain(m.source)
+
+
+def test_huge_maps_switch_to_sfdp(trio, monkeypatch):
+    monkeypatch.setattr(maps, "SFDP_MAP", 3)
+    m = the_map(*trio, "council-alpha")
+    assert m.engine == "sfdp" and 'overlap="prism"' in m.source
+
+
+@needs_dot
+def test_a_deep_dependency_chain_does_not_stretch_the_layout(mini, tmp_path):
+    chain = "\n".join(f"  - {{id: s{i}, name: S{i}, supports: [council-tax], "
+                      f"depends_on: [{{system: s{i + 1}, via: api}}]}}" for i in range(30))
+    estate, graph = mini({"a.yaml": "kind: authority\nauthority: {id: a, name: A}\nsystems:\n" + chain
+                          + "\n  - {id: s30, name: S30, supports: [council-tax]}\n"})
+    m = maps.council_map(estate, graph, View.of({}), "a")
+    assert m.stats["overlay"] and 'constraint="false"' in m.source
+    assert 'xlabel="api"' in m.source and not re.search(r'\blabel="api"', m.source)
+    hub = {"system": "a/s30", "dependent_systems": [f"a/s{i}" for i in range(30)]}
+    blast = maps.blast_radius_map(estate, graph, View.of({}), hub)
+    assert blast.stats["overlay"] and 'constraint="false"' in blast.source
+    findings = {"dependencies": {"hubs": [hub]}}
+    result = render_maps(estate, graph, findings, tmp_path / "maps", Settings(maps="councils"))
+    assert [r["kind"] for r in result] == ["council", "blast-radius"]
+    assert not [r for r in result if "error" in r]
+
+
+# --------------------------------------------------------------------------- docs
+
+def test_docs_state_the_thresholds_and_the_encoding():
+    doc = (REPO / "docs" / "maps.md").read_text(encoding="utf-8")
+    for name in ("BIG_MAP", "COLLAPSE_MAP", "SFDP_MAP", "SFDP_EDGES", "MAX_DEPTH", "BUNDLE_EDGES",
+                 "LABEL_EDGES", "RENDER_TIMEOUT", "MAX_WORKERS", "CANDIDATE_HIGHLIGHTS"):
+        value = getattr(maps, name)
+        assert re.search(rf"`{name}`[^|\n]*\|\s*{value:g}\b", doc), f"docs/maps.md: {name} = {value:g}"
+    for colour in (*RATING_FILL.values(), NOT_RATED_FILL, SHARED_COLOUR, CONSOLIDATION_FILL):
+        assert colour in doc
+    for kind in ("council", "partnership", "region", "landscape", "blast-radius"):
+        assert f"`{kind}`" in doc
