@@ -161,6 +161,15 @@ def _finding(estate, authority, key, live, by_status, overlaps) -> dict:
         reasons.append(money + ".")
     else:
         reasons.append("None of them records an annual cost, so the cost of the overlap is unknown.")
+    shared = []
+    for system in live:
+        keys = {authority.taxonomy_of(lid) or lid for lid in system.supports} - {key}
+        if keys:
+            names = and_list(_line(estate, authority, k)[1] for k in sorted(keys))
+            shared.append(f"{system.qid} also serves {names}")
+    if shared and costed:
+        reasons.append(f"Costs are whole-system costs: {'; '.join(shared)}, so not all of "
+                       f"{gbp(total)} is spent on {line_name}.")
     others = [k for k in overlaps.get(tuple(s.id for s in live), []) if k != key]
     if others:
         names = and_list(_line(estate, authority, k)[1] for k in sorted(others))

@@ -9,7 +9,10 @@ every **catalogue product** its covered systems are instances of (bespoke system
 none).  Contracts are compared within one line, and separately within one product.
 A contract that covers no system has neither and cannot be placed.  A contract that
 has already ended (its latest possible end is before ``settings.as_of``) is left out,
-and each window says how many were left out for its line or product.
+and so is a contract whose covered systems are all retiring or retired: the council is
+moving off them and will not buy that system again, so it is no partner for a joint
+procurement and its dates must not set the window's urgency.  Each window says how
+many were left out for its line or product, and why.
 
 When a contract can end
 -----------------------
@@ -114,12 +117,19 @@ def find(estate, graph, settings) -> list[dict]:
     by_product: dict[str, list] = {}
     ended_line: Counter = Counter()
     ended_product: Counter = Counter()
+    leaving_line: Counter = Counter()
+    leaving_product: Counter = Counter()
     for c in contracts:
         lines = contract_lines(estate, c)
         products = contract_products(estate, c)
         if has_ended(c, as_of):
             ended_line.update(lines)
             ended_product.update(products)
+            continue
+        systems = covered_systems(estate, c)
+        if systems and all(s.status in ("retiring", "retired") for s in systems):
+            leaving_line.update(lines)
+            leaving_product.update(products)
             continue
         x = earliest_exit(c, as_of)
         item = Item(c, x, x.date, max(x.date, c.latest_end))
@@ -142,7 +152,8 @@ def find(estate, graph, settings) -> list[dict]:
     findings = []
     for w in kept.values():
         ended = (ended_line if w["kind"] == "line" else ended_product)[w["key"]]
-        findings.append(_finding(estate, settings, w, cycle, cycle_basis, ended))
+        leaving = (leaving_line if w["kind"] == "line" else leaving_product)[w["key"]]
+        findings.append(_finding(estate, settings, w, cycle, cycle_basis, ended, leaving))
     findings.sort(key=lambda f: (-f["combined_annual_value"], f["start"],
                                  f["line_of_business"] or "", f["product"] or "", f["contracts"]))
     return findings
@@ -196,7 +207,8 @@ def _supplier(estate, c) -> str:
     return vendor.name if vendor else c.supplier
 
 
-def _finding(estate, settings, w, cycle: int, cycle_basis: str, ended: int) -> dict:
+def _finding(estate, settings, w, cycle: int, cycle_basis: str, ended: int,
+             leaving: int = 0) -> dict:
     cat = estate.catalogue
     members = w["members"]
     start = w["start"]
@@ -288,6 +300,10 @@ def _finding(estate, settings, w, cycle: int, cycle_basis: str, ended: int) -> d
     if ended:
         reasons.append(f"{plural(ended, 'other contract')} for {subject_one} had already ended before "
                        f"{settings.as_of.isoformat()} and {'was' if ended == 1 else 'were'} left out.")
+    if leaving:
+        reasons.append(f"{plural(leaving, 'other contract')} for {subject_one} "
+                       f"{'covers' if leaving == 1 else 'cover'} only retiring or retired systems and "
+                       f"{'was' if leaving == 1 else 'were'} left out: those councils are moving off them.")
     not_judged = {}
     if no_notice:
         not_judged["notice_months"] = len(no_notice)
@@ -320,6 +336,7 @@ def _finding(estate, settings, w, cycle: int, cycle_basis: str, ended: int) -> d
         "sales_cycle_days": cycle,
         "sales_cycle_basis": "median" if "median" in cycle_basis else "default",
         "ended_excluded": ended,
+        "retiring_excluded": leaving,
         "not_judged": not_judged,
         "reasons": reasons,
     }

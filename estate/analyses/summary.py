@@ -1,20 +1,25 @@
 """Summary: the headline counts of the estate.
 
-``systems`` counts every system recorded (any status) and ``live_systems`` those not
-retired; ``annual_cost`` adds the annual cost of systems that are not retired (a
-retired system costs nothing any more), and ``costed_systems`` says how many of them
-gave a cost, so a reader knows how much of the estate the total covers.
-``lines_of_business`` counts distinct lines across councils (taxonomy lines once, local
-lines once per council).
+``systems`` counts every system recorded, whatever its status; ``live_systems`` those
+whose status is ``live``; ``in_service_systems`` those live or retiring (still running).
+``annual_cost`` adds the annual costs of the systems in service, so it reads as what the
+estate costs now: retired systems cost nothing any more and planned ones not yet
+(their costs are ``planned_annual_cost``).  ``costed_systems`` and
+``uncosted_systems`` say how many systems in service gave a cost and how many did not,
+so a reader knows the total is a floor.  ``lines_of_business`` counts distinct lines
+across councils (a taxonomy line once, a local line once per council).
 """
 
 from __future__ import annotations
 
+IN_SERVICE = ("live", "retiring")
+
 
 def summarise(estate, graph, settings) -> dict:
     systems = list(estate.systems())
-    active = [s for s in systems if s.status != "retired"]
-    costed = [s for s in active if s.annual_cost is not None]
+    in_service = [s for s in systems if s.status in IN_SERVICE]
+    costed = [s for s in in_service if s.annual_cost is not None]
+    planned = [s for s in systems if s.status == "planned" and s.annual_cost is not None]
     lines = set()
     for a in estate.authorities.values():
         for line in a.lines.values():
@@ -25,11 +30,13 @@ def summarise(estate, graph, settings) -> dict:
         "authorities": len(estate.authorities),
         "systems": len(systems),
         "live_systems": sum(1 for s in systems if s.status == "live"),
+        "in_service_systems": len(in_service),
         "contracts": len(contracts),
         "lines_of_business": len(lines),
         "annual_cost": round(sum(s.annual_cost for s in costed), 2),
         "costed_systems": len(costed),
-        "uncosted_systems": len(active) - len(costed),
+        "uncosted_systems": len(in_service) - len(costed),
+        "planned_annual_cost": round(sum(s.annual_cost for s in planned), 2),
         "annual_contract_value": round(sum(c.annual_value or 0 for c in contracts), 2),
         "vendors": len({s.vendor_id for s in systems if s.vendor_id}
                        | {c.vendor_id for c in contracts if c.vendor_id}),

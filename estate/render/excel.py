@@ -899,7 +899,7 @@ def _summary(ctx: Context) -> Iterator[list]:
            "taxonomy lines once, local lines once per council"]
     note = None
     if "costed_systems" in s:
-        note = (f"systems not retired: {s['costed_systems']} give a cost, "
+        note = (f"systems in service (live or retiring): {s['costed_systems']} give a cost, "
                 f"{s.get('uncosted_systems', 0)} do not")
     yield ["Annual cost of systems", Typed(s.get("annual_cost"), "money"), note]
     yield ["Annual value of contracts", Typed(s.get("annual_contract_value"), "money"), None]
