@@ -36,10 +36,27 @@ class Settings:
     consolidation_saving_rate: float = 0.2
     #: how many dependency hubs to report and map
     top_hubs: int = 10
-    #: output choices
-    maps: str = "all"                      # all | councils | partnerships | none
+    #: which maps to draw: all | councils | partnerships | none (`--maps`)
+    maps: str = "all"
+    #: map formats written beside each .dot: svg, png, pdf (`--map-format`)
     map_formats: tuple = ("svg",)
+    #: a folder of report templates overriding the built-in ones (`--templates`)
     templates: Optional[str] = None
+    #: a system whose vendor support ends within this many months counts as "support ending"
+    support_warning_months: int = 12
+    #: legacy risk scores (0-100) at or above this are rated red (see analyses/legacy_risk.py)
+    legacy_red_score: int = 50
+    #: legacy risk scores at or above this (and below red) are rated amber; lower is green
+    legacy_amber_score: int = 25
+    #: HHI above this is "moderately concentrated" (US DOJ/FTC Horizontal Merger Guidelines 2010)
+    hhi_moderate: int = 1500
+    #: HHI above this is "highly concentrated" (same guidelines, section 5.3)
+    hhi_high: int = 2500
+    #: how many of the largest vendors the estate-wide vendor concentration reports
+    top_vendors: int = 10
+    #: a system with at least this many dependents and no independent alternative for one of
+    #: its lines of business is a single point of failure
+    spof_min_dependents: int = 5
 
     def replace(self, **changes) -> "Settings":
         changes = {k: v for k, v in changes.items() if v is not None}

@@ -214,8 +214,10 @@ def test_nothing_is_a_duplicate_where_nothing_should_be(A):
 # shared products
 # --------------------------------------------------------------------------------------
 
-# Non-retired systems grouped by catalogue product, 2+ councils; order: councils, then
-# systems, then product id.
+# Systems in service (live or retiring) grouped by catalogue product, 2+ councils; order:
+# councils, then systems, then product id.  (Audit note: planned systems first counted
+# here; a product planned at one council is not yet shared, so granicus-govservice,
+# live at brindley and planned at dunmere, is no longer listed.)
 SHARED = [
     # 3 councils, 3 systems each, by product id
     ("bartec-collective", ["brindley", "corrow", "dunmere"]),   # corrow's is retiring (not retired)
@@ -226,7 +228,6 @@ SHARED = [
     # 2 councils, 3 systems
     ("esri-arcgis", ["ashcombe", "corrow"]),                    # ArcGIS Enterprise / Online / Desktop
     # 2 councils, 2 systems, by product id
-    ("granicus-govservice", ["brindley", "dunmere"]),           # Dunmere's is PLANNED: not retired, so grouped
     ("microsoft-dynamics-365-customer-service", ["ashcombe", "corrow"]),
     ("nec-revenues-benefits", ["ashcombe", "corrow"]),          # "Northgate iWorld", "NEC Revenues and Benefits"
     ("salesforce-service-cloud", ["brindley", "dunmere"]),      # "Salesforce Service Cloud", "Salesforce CRM"
@@ -236,6 +237,11 @@ SHARED = [
 def test_shared_products_exact_list_and_order(A):
     got = [(p["product"], p["authorities"]) for p in A["shared_products"]]
     assert got == SHARED
+
+
+def test_a_planned_system_is_listed_apart_not_counted_as_in_use(A):
+    sp = {p["product"]: p for p in A["shared_products"]}
+    assert "granicus-govservice" not in sp
 
 
 def test_shared_products_details(A):

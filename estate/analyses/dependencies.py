@@ -221,7 +221,9 @@ def _listed(items, most: int = 5) -> str:
 
 def find(estate, graph, settings) -> dict:
     from estate.analyses.indicators import line_support
-    from estate.analyses.quality import locate
+    from estate.analyses.quality import locate, positions
+
+    positions(graph, estate)       # the run's one Positions: the loader's, when it kept one
 
     dep = dependency_digraph(graph)
     dependents = transitive_dependents(graph)

@@ -34,7 +34,9 @@ Local lines of business not in the taxonomy are W205 already and are not repeate
 Items have the shape of ``Problem.as_dict()`` (severity, code, name, file, line,
 column, message, hint).  Lines are resolved from each record's key path with one
 :class:`~estate.model.loader.Positions` per run (memoised on the graph), which composes
-only the files that have something to report.
+only the files that have something to report (none when the loader kept its index,
+``estate.positions``); otherwise items are located file by file and each file's YAML
+nodes are let go once its items have lines, so memory stays flat on a national estate.
 """
 
 from __future__ import annotations
@@ -43,11 +45,12 @@ from estate.model.codes import name_of, severity_of
 from estate.model.loader import Positions
 
 
-def positions(graph) -> Positions:
-    """The run's one :class:`Positions` (memoised on the graph)."""
+def positions(graph, estate=None) -> Positions:
+    """The run's one :class:`Positions`, memoised on the graph: the loader's
+    (``estate.positions``, which reads no YAML again) when it kept one, else a new one."""
     memo = graph.graph.setdefault("_memo", {})
     if "positions" not in memo:
-        memo["positions"] = Positions()
+        memo["positions"] = getattr(estate, "positions", None) or Positions()
     return memo["positions"]
 
 
@@ -59,18 +62,40 @@ def locate(graph, src, *more) -> tuple:
     return (src.file, line, column)
 
 
-def _item(graph, code: str, src, more: tuple, message: str, hint: str,
-          severity: str = None) -> dict:
-    file, line, column = locate(graph, src, *more)
-    return {"severity": severity or severity_of(code), "code": code, "name": name_of(code),
-            "file": file, "line": line, "column": column, "message": message, "hint": hint}
+class _Items(list):
+    """Items not yet located: each remembers its source; :meth:`located` fills in lines."""
+
+    def __init__(self, graph):
+        super().__init__()
+        self.graph = graph
+
+    def __call__(self, code: str, src, more: tuple, message: str, hint: str,
+                 severity: str = None) -> None:
+        self.append(({"severity": severity or severity_of(code), "code": code,
+                      "name": name_of(code), "file": src.file if src else "", "line": 0,
+                      "column": 0, "message": message, "hint": hint}, src, more))
+
+    def located(self) -> list[dict]:
+        """Locate file by file, dropping each file's parsed nodes once it is done, so a
+        national estate never holds every file's YAML nodes at once."""
+        pos = positions(self.graph)
+        out = []
+        ordered = sorted(self, key=lambda entry: entry[0]["file"])
+        for i, (item, src, more) in enumerate(ordered):
+            if src is not None:
+                _, item["line"], item["column"] = locate(self.graph, src, *more)
+            if i + 1 == len(ordered) or ordered[i + 1][0]["file"] != item["file"]:
+                getattr(pos, "_nodes", {}).pop(item["file"], None)   # free the composed file
+            out.append(item)
+        return out
 
 
 def find(estate, graph, settings) -> list[dict]:
     from estate.analyses.indicators import line_support, partner_systems
 
     as_of = settings.as_of
-    items: list[dict] = []
+    positions(graph, estate)
+    item = _Items(graph)
     covered: dict[str, list] = {}
     for c in estate.contracts():
         for sid in c.covers:
@@ -82,37 +107,37 @@ def find(estate, graph, settings) -> list[dict]:
             continue
         if s.qid not in covered:
             if s.bespoke:
-                items.append(_item(
-                    graph, "Q501", s.src, (), f"live system '{s.qid}' is built in-house and no "
+                item(
+                    "Q501", s.src, (), f"live system '{s.qid}' is built in-house and no "
                     "contract covers it",
                     "if a supplier hosts or supports it, add that contract with covers: "
-                    f"[{s.id}]", severity="info"))
+                    f"[{s.id}]", severity="info")
             else:
-                items.append(_item(
-                    graph, "Q501", s.src, (), f"live system '{s.qid}' ({s.name}) is covered by "
+                item(
+                    "Q501", s.src, (), f"live system '{s.qid}' ({s.name}) is covered by "
                     "no contract, so its renewal date and supplier terms are unknown",
                     f"add its contract with covers: [{s.id}], or add {s.id} to the covers of "
-                    "the contract that pays for it"))
+                    "the contract that pays for it")
         if s.end_of_support is not None and s.end_of_support < as_of:
-            items.append(_item(
-                graph, "Q503", s.src, ("end_of_support",),
+            item(
+                "Q503", s.src, ("end_of_support",),
                 f"live system '{s.qid}' ({s.name}) has been out of vendor support since "
                 f"{s.end_of_support.isoformat()} (as of {as_of.isoformat()})",
                 "plan an upgrade or replacement, or record the extended support date if the "
-                "vendor gave one"))
+                "vendor gave one")
         if s.annual_cost is None:
-            items.append(_item(
-                graph, "Q505", s.src, (), f"live system '{s.qid}' ({s.name}) has no "
+            item(
+                "Q505", s.src, (), f"live system '{s.qid}' ({s.name}) has no "
                 "annual_cost, so spend totals and supplier shares by spend leave it out",
-                "add annual_cost (GBP a year, licence plus support; 0 if it costs nothing)"))
+                "add annual_cost (GBP a year, licence plus support; 0 if it costs nothing)")
 
     for c in estate.contracts():
         if not c.covers:
-            items.append(_item(
-                graph, "Q502", c.src, (), f"contract '{c.qid}' ({c.supplier}) covers no "
+            item(
+                "Q502", c.src, (), f"contract '{c.qid}' ({c.supplier}) covers no "
                 "system, so its spend cannot be tied to any system",
                 "list the systems it pays for under covers:, or leave it empty if it is a pure "
-                "service contract", severity="info"))
+                "service contract", severity="info")
         if c.end is not None and c.end < as_of:
             live = []
             for sid in c.covers:
@@ -128,8 +153,8 @@ def find(estate, graph, settings) -> list[dict]:
                     hint = "if it was extended, record the new end date; otherwise renew or replace it"
                 else:
                     hint = "record the contract that now covers these systems, or renew it"
-                items.append(_item(graph, "Q504", c.src, ("end",), message, hint,
-                                   severity="info" if extended else None))
+                item("Q504", c.src, ("end",), message, hint,
+                     severity="info" if extended else None)
 
     support = line_support(graph)
     by_line = support["by_line"]
@@ -145,15 +170,15 @@ def find(estate, graph, settings) -> list[dict]:
                 continue
             name = line.name or estate.line_name(line.taxonomy_id or line.id)
             elsewhere = line.delivery in ("outsourced", "shared-service")
-            items.append(_item(
-                graph, "Q506", line.src, (), f"line of business '{line.id}' ({name}) of "
+            item(
+                "Q506", line.src, (), f"line of business '{line.id}' ({name}) of "
                 f"'{a.id}' has no live system supporting it"
                 + (" (it is outsourced)" if line.delivery == "outsourced" else "")
                 + (" (it is a shared service, but no partner council's system in the inputs "
                    "supports it)" if shared else ""),
                 "add the system that supports it (with supports: [" + line.id + "]), or mark it "
                 "delivery: not-delivered if the council does not deliver it",
-                severity="info" if elsewhere else None))
+                severity="info" if elsewhere else None)
 
     for s in estate.systems():
         if s.status not in ("live", "retiring"):
@@ -161,9 +186,9 @@ def find(estate, graph, settings) -> list[dict]:
         for d in s.depends_on:
             target = estate.system(d.qid) if d.resolved else None
             if target is not None and target.status == "retired":
-                items.append(_item(
-                    graph, "Q507", d.src, ("system",), f"system '{s.qid}' ({s.status}) depends on "
+                item(
+                    "Q507", d.src, ("system",), f"system '{s.qid}' ({s.status}) depends on "
                     f"'{target.qid}', which is retired",
                     "remove the dependency if it has gone, or correct the status of "
-                    f"'{target.qid}'"))
-    return items
+                    f"'{target.qid}'")
+    return item.located()

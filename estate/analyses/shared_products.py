@@ -2,7 +2,7 @@
 
 Rule
 ----
-Systems that are not ``retired`` are grouped by their catalogue product
+Systems in service (``live`` or ``retiring``) are grouped by their catalogue product
 (``System.product_id``, the result of alias normalisation at load time), and every
 product in use at **two or more councils** is reported, whatever each council calls it
 ("iWorld", "Northgate Revenues & Benefits" and "NEC Revenues and Benefits" are one
@@ -18,9 +18,12 @@ Never grouped:
 - distinct products of one vendor ("NEC Housing" and "NEC Revenues & Benefits"): the
   unit is the product, and the vendor is only reported beside it.
 
-A shared product is where councils can already share know-how, a hosted instance or a
-joint contract.  ``annual_cost`` adds the known costs of the systems; those with none
-are counted under ``not_judged["annual_cost"]``.
+A planned system is not in use yet: it does not make a product shared, and it is not
+in ``systems`` or ``annual_cost``; a shared product lists the councils planning it too
+(``planned``), as they will join.  A shared product is where councils can already share
+know-how, a hosted instance or a joint contract.  ``annual_cost`` adds the known costs
+of the systems in service; those with none are counted under
+``not_judged["annual_cost"]``.
 
 Order
 -----
@@ -34,21 +37,26 @@ from estate.analyses._contracts import and_list, gbp, plural
 
 def find(estate, graph, settings) -> list[dict]:
     groups: dict[str, list] = {}
+    planned: dict[str, list] = {}
     for system in estate.systems():
-        if system.status == "retired" or system.bespoke or not system.product_id:
+        if system.bespoke or not system.product_id:
             continue
-        groups.setdefault(system.product_id, []).append(system)
+        if system.status in ("live", "retiring"):
+            groups.setdefault(system.product_id, []).append(system)
+        elif system.status == "planned":
+            planned.setdefault(system.product_id, []).append(system)
     findings = []
     for pid, systems in groups.items():
         authorities = sorted({s.authority for s in systems})
         if len(authorities) < 2:
             continue
-        findings.append(_finding(estate, pid, sorted(systems, key=lambda s: s.qid), authorities))
+        findings.append(_finding(estate, pid, sorted(systems, key=lambda s: s.qid), authorities,
+                                 sorted(planned.get(pid, []), key=lambda s: s.qid)))
     findings.sort(key=lambda f: (-len(f["authorities"]), -len(f["systems"]), f["product"]))
     return findings
 
 
-def _finding(estate, pid, systems, authorities) -> dict:
+def _finding(estate, pid, systems, authorities, planned=()) -> dict:
     cat = estate.catalogue
     product = cat.products[pid]
     vendor = cat.vendors.get(product.vendor) if product.vendor else None
@@ -71,10 +79,11 @@ def _finding(estate, pid, systems, authorities) -> dict:
     if len(spellings) > 1:
         reasons.append(f"It is written {len(spellings)} ways ({and_list(repr(t) for t in spellings)}), "
                        "all aliases of the same catalogue product.")
-    statuses = {st: [s.qid for s in systems if s.status == st] for st in ("retiring", "planned")}
-    for st, qids in statuses.items():
-        if qids:
-            reasons.append(f"{and_list(qids)} {'is' if len(qids) == 1 else 'are'} {st}.")
+    retiring = [s.qid for s in systems if s.status == "retiring"]
+    if retiring:
+        reasons.append(f"{and_list(retiring)} {'is' if len(retiring) == 1 else 'are'} retiring.")
+    if planned:
+        reasons.append(f"Planned, not yet in use or counted: {and_list(s.qid for s in planned)}.")
     versions = sorted({s.version for s in systems if s.version})
     if len(versions) > 1:
         reasons.append(f"Versions differ ({and_list(versions)}): a shared instance would need them "
@@ -94,6 +103,7 @@ def _finding(estate, pid, systems, authorities) -> dict:
         "vendor_name": vendor.name if vendor else None,
         "authorities": authorities,
         "systems": [s.qid for s in systems],
+        "planned": [s.qid for s in planned],
         "spellings": spellings,
         "versions": versions,
         "annual_cost": total,

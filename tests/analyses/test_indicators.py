@@ -162,3 +162,30 @@ def test_a_shared_service_line_is_supported_by_a_partners_system(mini, settings)
     assert gamma["lines_shared"] == {"financial-management": ["beta/b-fin"]}
     assert gamma["lines_unsupported"] == ["customer-relationship-management"]
     assert any("financial-management (beta/b-fin)" in r for r in gamma["reasons"])
+
+
+SPARSE = """
+kind: authority
+authority: {id: alpha, name: Alpha Council}
+systems:
+  - {id: s1, name: Only the required fields, supports: []}
+  - {id: s2, name: A line but nothing else, supports: [council-tax]}
+contracts:
+  - {id: C1, supplier: Someone Unknown, end: 2027-01-01}
+"""
+
+
+def test_missing_optional_fields_are_counted_not_fatal(mini, settings):
+    from estate.analyses import run_all
+    estate, graph = mini({"alpha.yaml": SPARSE})
+    findings = run_all(estate, graph, settings)      # every analysis, nothing raises
+    [alpha] = findings["authorities"]
+    # 2 systems in service with no hosting, API, data block or support date; 1 contract with
+    # no value, route, SME flag (the supplier is not in the catalogue) or procurement date
+    assert alpha["not_judged"] == {"annual_value": 1, "api": 2, "end_of_support": 2, "hosting": 2,
+                                   "open_standards": 2, "procurement_started": 1, "route": 1,
+                                   "sme": 1}
+    assert (alpha["saas_cloud_share"], alpha["sme_spend_share"], alpha["median_sales_cycle_days"]) \
+        == (None, None, None)
+    risks = {r["system"]: r for r in findings["legacy_risks"]}
+    assert risks["alpha/s1"]["score"] == 0 and "criticality" in risks["alpha/s1"]["not_judged"]

@@ -90,10 +90,22 @@ def test_run_all_puts_them_in_data_quality_once(mini, settings, monkeypatch):
     # the unmapped local line 'markets' is W205 from validation, once, and no Q item repeats it
     assert codes.count("W205") == 1
     # one Positions for the whole run, shared by quality and dependencies (which locates the
-    # reference to 'nowhere', an authority not in the inputs)
+    # reference to 'nowhere', an authority not in the inputs): the loader's when the estate
+    # carries one, else a single new one
     assert [(u["target"], u["line"]) for u in findings["dependencies"]["unresolved"]] == \
         [("nowhere/x", 22)]
+    kept = getattr(estate, "positions", None)
+    assert len(made) == (0 if kept else 1)
+    assert graph.graph["_memo"]["positions"] is (kept or made[0])
+
+    # without the loader's, exactly one is made for a run
+    from estate.model import build_graph
+    estate.positions = None
+    made.clear()
+    again = run_all(estate, build_graph(estate), settings)
     assert len(made) == 1
+    assert [i["line"] for i in again["data_quality"] if i["code"].startswith("Q")] == \
+        [i["line"] for i in findings["data_quality"] if i["code"].startswith("Q")]
 
 
 SHARED = {

@@ -98,3 +98,35 @@ def test_one_council_with_two_instances_is_not_shared(mini, settings):
 def test_deterministic(mini, settings):
     first = shared_products.find(*mini(FILES), settings)
     assert json.dumps(first) == json.dumps(shared_products.find(*mini(FILES), settings))
+
+
+def test_planned_systems_do_not_make_a_product_shared_but_are_listed(mini, settings):
+    from estate.analyses import shared_products
+    council = """
+        kind: authority
+        authority: {{id: {id}, name: {id} council}}
+        systems:
+          - {{id: rev, name: Revenues, product: iWorld, supports: [council-tax], status: {status},
+             annual_cost: 100}}
+    """
+    estate, graph = mini({"a.yaml": council.format(id="alpha", status="live"),
+                          "b.yaml": council.format(id="beta", status="planned"),
+                          "c.yaml": council.format(id="gamma", status="retiring")})
+    [finding] = shared_products.find(estate, graph, settings)
+    # in service: alpha (live) and gamma (retiring) -> shared; beta only plans it
+    assert finding["authorities"] == ["alpha", "gamma"]
+    assert finding["planned"] == ["beta/rev"]
+    assert finding["annual_cost"] == 200
+
+
+def test_one_live_and_one_planned_is_not_shared(mini, settings):
+    from estate.analyses import shared_products
+    council = """
+        kind: authority
+        authority: {{id: {id}, name: {id} council}}
+        systems:
+          - {{id: rev, name: Revenues, product: iWorld, supports: [council-tax], status: {status}}}
+    """
+    estate, graph = mini({"a.yaml": council.format(id="alpha", status="live"),
+                          "b.yaml": council.format(id="beta", status="planned")})
+    assert shared_products.find(estate, graph, settings) == []
