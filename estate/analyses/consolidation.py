@@ -78,6 +78,14 @@ system in the estate (any council, any status but retired) that depends on a sys
 that would be replaced, directly or through other systems: the reverse of the
 ``depends_on`` edges of the graph, followed transitively.
 
+One change, several lines
+-------------------------
+A system serving several lines (revenues: council tax, business rates, benefits) gives
+one candidate per line, each with its own line's share of the money.  Candidates that
+replace the same systems with the same product in the same group name each other in
+``same_change_as`` and say so in their reasons, so a reader adds them up rather than
+mistaking them for separate opportunities.
+
 Order
 -----
 Highest estimated saving first, then highest annual cost, then line id, then group
@@ -131,7 +139,33 @@ def find(estate, graph, settings) -> list[dict]:
                 findings.append((priority, finding))
     findings.sort(key=lambda pf: (-pf[1]["estimated_annual_saving"], -pf[1]["annual_cost"],
                                   pf[1]["line_of_business"], pf[0]))
+    _same_change(estate, [f for _, f in findings])
     return [f for _, f in findings]
+
+
+def _same_change(estate, findings: list) -> None:
+    """Cross-reference candidates that are one change seen from several lines.
+
+    A revenues system serving council tax and business rates gives one candidate per
+    line, each counting only its own line's share of the cost, so their figures add up;
+    but a reader must know they are the same replacement.  Each such candidate names the
+    others in ``same_change_as`` (line ids) and in its reasons.
+    """
+    by_change: dict[tuple, list] = {}
+    for f in findings:
+        if f["replaced_systems"]:
+            key = (f["group"]["kind"], f["group"]["id"], f["recommended_product"],
+                   tuple(f["replaced_systems"]))
+            by_change.setdefault(key, []).append(f)
+    for same in by_change.values():
+        for f in same:
+            others = [o for o in same if o is not f]
+            f["same_change_as"] = sorted(o["line_of_business"] for o in others)
+            if others:
+                names = and_list(o["line_name"] for o in sorted(others, key=lambda o: o["line_of_business"]))
+                f["reasons"].insert(1, f"The same change (the same systems replaced by the same "
+                                       f"product) is also listed for {names}: each lists only its own "
+                                       "line's share of the costs, so their figures add up.")
 
 
 class _Context:
@@ -229,7 +263,7 @@ def _product_label(estate, system) -> str:
     if system.product_id and not system.bespoke:
         return estate.catalogue.products[system.product_id].name
     if system.bespoke:
-        return f"{system.product or system.name} (bespoke)"
+        return f"a bespoke system ('{system.name}')"
     return f"{system.product or 'unnamed product'} (not in the catalogue)"
 
 
@@ -410,7 +444,12 @@ def _candidate(ctx, line, group, councils, at):
     for p in products:
         at_names = and_list(estate.authorities[a].name for a in p["authorities"])
         uses.append(f"{p['name']} at {at_names} ({plural(len(p['systems']), 'system')})")
-    reasons.append(f"They run {plural(len(products), 'product')}: {'; '.join(uses)}.")
+    n_catalogue = sum(1 for p in products if p["product"])
+    n_other = len(products) - n_catalogue
+    run = plural(n_catalogue, "catalogue product")
+    if n_other:
+        run += f" and {plural(n_other, 'other system')} (bespoke or not in the catalogue)"
+    reasons.append(f"They run {run}: {'; '.join(uses)}.")
     if add_ons:
         described = []
         for x in add_ons:

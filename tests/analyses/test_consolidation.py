@@ -340,3 +340,46 @@ def test_warnings_about_the_recommended_product(mini, settings):
     assert "costs less per council for this line (£10,000 a year against £50,000)" in text
     assert "alpha/a-x (2027-06-30) reaches end of support" in text
     assert "alpha/a-new (Civica OpenRevenues) is planned for Council Tax" in text
+
+
+def test_one_replacement_serving_two_lines_names_its_twin(mini, settings):
+    """Alpha and beta run iWorld for council tax and business rates; gamma runs Academy for
+    both, in one system.  Per line: NEC (2 councils) beats Capita (1), so gamma's system is
+    replaced in both candidates: the same change, cross-referenced; each counts half of
+    gamma's £100,000 (two lines), so 0.2 x 50,000 = 10,000 each."""
+    from estate.analyses import consolidation
+    council = """
+        kind: authority
+        authority: {{id: {id}, name: {id} council, partnerships: [trio]}}
+        systems:
+          - {{id: rev, name: Revenues, product: {product}, supports: [council-tax, business-rates],
+             annual_cost: 100000}}
+    """
+    estate, graph = mini({"a.yaml": council.format(id="alpha", product="iWorld"),
+                          "b.yaml": council.format(id="beta", product="iWorld"),
+                          "c.yaml": council.format(id="gamma", product="Academy")})
+    found = {f["line_of_business"]: f for f in consolidation.find(estate, graph, settings)}
+    assert sorted(found) == ["business-rates", "council-tax"]
+    for line, twin in (("council-tax", "business-rates"), ("business-rates", "council-tax")):
+        f = found[line]
+        assert f["replaced_systems"] == ["gamma/rev"]
+        assert f["estimated_annual_saving"] == 10000
+        assert f["same_change_as"] == [twin]
+        assert "The same change" in f["reasons"][1]
+
+
+def test_bespoke_systems_are_described_as_systems_not_products(mini, settings):
+    from estate.analyses import consolidation
+    council = """
+        kind: authority
+        authority: {{id: {id}, name: {id} council, partnerships: [trio]}}
+        systems:
+          - {{id: crm, name: {name}, {what}, supports: [customer-relationship-management]}}
+    """
+    estate, graph = mini({"a.yaml": council.format(id="alpha", name="CRM", what="vendor: Civica"),
+                          "b.yaml": council.format(id="beta", name="Home CRM", what="product: In-house"),
+                          "c.yaml": council.format(id="gamma", name="CRM", what="product: iWorld")})
+    [f] = [f for f in consolidation.find(estate, graph, settings)]
+    text = " ".join(f["reasons"])
+    assert "1 catalogue product and 2 other systems (bespoke or not in the catalogue)" in text
+    assert "a bespoke system ('Home CRM')" in text
