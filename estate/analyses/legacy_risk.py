@@ -16,7 +16,9 @@ support         0.30    1 when ``end_of_support`` is before ``settings.as_of``; 
 contract        0.20    of the contract covering the system that runs longest: 1 when even
                         its extensions have ended; 0.5 when its ``end`` has passed but an
                         extension runs on, or when it ends within
-                        ``settings.expiring_months`` (18)
+                        ``settings.expiring_months`` (18); a contract whose notice
+                        deadline has passed runs on to its last extension
+                        (``_contracts.earliest_exit``), and is judged by that date
 age             0.20    years since ``introduced``: 1 above twice
                         ``settings.old_system_years`` (10), 0.6 above it
 hosting         0.15    1 ``on-premise``, 0.5 ``hybrid``, 0 otherwise
@@ -85,6 +87,7 @@ from __future__ import annotations
 
 import math
 
+from estate.analyses._contracts import earliest_exit
 from estate.analyses.dependencies import dependency_digraph, transitive_dependents
 from estate.analyses.indicators import add_months, line_support
 
@@ -185,10 +188,17 @@ def find(estate, graph, settings) -> list[dict]:
                               f"{c.end.isoformat()} and runs on only by extension, to "
                               f"{c.extension_until.isoformat()}")
             elif c.end <= contract_soon:
-                risk["contract"] = 0.5
-                raised.append(f"the contract covering it, {c.qid} ({c.supplier}), ends on "
-                              f"{c.end.isoformat()}, within {settings.expiring_months} months"
-                              + extension)
+                exit_ = earliest_exit(c, as_of)
+                if exit_.how == "extension" and exit_.date > contract_soon:
+                    # notice can no longer be given for the end: it runs on to its extension
+                    risk["contract"] = 0.0
+                else:
+                    risk["contract"] = 0.5
+                    runs_to = exit_.date if exit_.how == "extension" else c.end
+                    raised.append(f"the contract covering it, {c.qid} ({c.supplier}), "
+                                  f"{'runs on to' if exit_.how == 'extension' else 'ends on'} "
+                                  f"{runs_to.isoformat()}, within {settings.expiring_months} months"
+                                  + (f": {exit_.reason}" if exit_.how == "extension" else extension))
             else:
                 risk["contract"] = 0.0
 

@@ -215,3 +215,28 @@ def test_deterministic(mini, settings):
     estate, graph = mini({"alpha.yaml": ALPHA})
     assert json.dumps(legacy_risk.find(estate, graph, settings)) == \
         json.dumps(legacy_risk.find(estate, graph, settings))
+
+
+CONTRACTED = """
+kind: authority
+authority: {{id: alpha, name: Alpha Council}}
+systems:
+  - {{id: s, name: S, supports: [council-tax], hosting: saas, data: {{api: true}}}}
+contracts:
+  - {{id: C1, supplier: Northgate, covers: [s], end: 2027-03-31, notice_months: {notice},
+     extension_until: 2029-03-31}}
+"""
+
+
+@pytest.mark.parametrize("notice,factor", [
+    # notice deadline 2026-09-30 has passed (as of 2026-11-21): the contract runs on to
+    # 2029-03-31, beyond the 18 months to 2028-05-21, so it is not "expiring"
+    (6, 0.0),
+    # 3 months' notice can still be given by 2026-12-31: it can end on 2027-03-31, within
+    # 18 months, so the contract factor is 0.5
+    (3, 0.5),
+])
+def test_a_contract_past_its_notice_deadline_is_judged_by_its_extension(mini, settings, notice, factor):
+    estate, graph = mini({"alpha.yaml": CONTRACTED.format(notice=notice)})
+    [risk] = legacy_risk.find(estate, graph, settings)
+    assert risk["factors"]["likelihood.contract"] == factor
