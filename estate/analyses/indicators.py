@@ -34,9 +34,10 @@ and ``null`` when none could; ``not_judged`` counts the records left out, per fi
 
 from __future__ import annotations
 
-import calendar
 import statistics
 from collections import Counter
+
+from estate.analyses._contracts import add_months
 
 IN_SERVICE = ("live", "retiring")
 
@@ -279,10 +280,3 @@ def find(estate, graph, settings) -> list[dict]:
         })
     out.sort(key=lambda item: (-item["annual_cost"], item["id"]))
     return out
-
-
-def add_months(day, months: int):
-    """``day`` plus ``months`` calendar months (the last day of the month when it overflows)."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
