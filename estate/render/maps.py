@@ -35,7 +35,8 @@ Size thresholds, so that no single map takes more than a few seconds (measuremen
 (a clustered but random 350-system estate was 144 ranks deep and took minutes).  So
 systems are always clustered by function and line of business; above :data:`LABEL_EDGES`
 edges the ``via`` labels go (the style stays); a map deeper than :data:`MAX_DEPTH` or
-bigger than :data:`BIG_MAP` systems uses the grid layout (each line a compact grid, the
+bigger than :data:`BIG_MAP` systems uses the grid layout, and above :data:`BIG_MAP` the
+``osage`` engine packs the clusters instead of ranking them with dot, (each line a compact grid, the
 functions on shelves, dependencies drawn over the top with ``constraint=false``) and
 capped dot effort (``nslimit``, ``mclimit``, ``searchsize``); above :data:`BIG_MAP` the
 dependencies between functions are bundled per (function, target) and only the
@@ -43,8 +44,9 @@ dependencies between functions are bundled per (function, target) and only the
 without a dependency on the map fold into one count node per line of business; above
 :data:`SFDP_MAP` drawn nodes or :data:`SFDP_EDGES` drawn edges ``sfdp`` lays the map out.
 ``splines=ortho`` is never used.  Every Graphviz run has a timeout
-(:data:`RENDER_TIMEOUT`); a map that runs out of time (or crashes dot) is retried once
-with ``sfdp``, and a map that still fails keeps its ``.dot`` file and reports an ``error``.
+(:data:`RENDER_TIMEOUT`, the 10 s budget of a map); a map that runs out of time (or crashes
+dot) is retried with ``osage`` (clusters packed, no ranking), then ``sfdp``, and a map
+that still fails keeps its ``.dot`` file and reports an ``error``.
 
 Every label is written as an HTML-like label escaped with :func:`html.escape`, and every
 quoted string escapes backslashes and quotes, so nothing in an inventory can change the
@@ -138,7 +140,7 @@ COLLAPSE_MAP = 400
 SFDP_MAP = 8000
 SFDP_EDGES = 3000
 #: seconds one Graphviz run may take before it is killed
-RENDER_TIMEOUT = 30.0
+RENDER_TIMEOUT = 10.0
 #: Graphviz runs in parallel (threads that wait on subprocesses)
 MAX_WORKERS = 4
 #: formats Graphviz is asked for besides dot and svg
@@ -297,8 +299,11 @@ def _layout(systems: int, nodes: int, edges: int) -> tuple[str, dict, bool]:
     if nodes > SFDP_MAP or edges > SFDP_EDGES:
         return "sfdp", {"overlap": "prism", "splines": "false", "outputorder": "edgesfirst"}, False
     if systems > BIG_MAP:
-        return "dot", {"nslimit": "2", "nslimit1": "2", "mclimit": "0.3", "searchsize": "30",
-                       "remincross": "false", "splines": "true"}, False
+        # dot's ranking of a few hundred clustered systems can take minutes (a 359-system
+        # synthetic council: over 120 s); osage packs the same clusters in a fraction of
+        # a second and draws the dependencies as straight lines over them
+        return "osage", {"nslimit": "2", "nslimit1": "2", "mclimit": "0.3", "searchsize": "30",
+                         "remincross": "false", "splines": "true", "pack": "8"}, False
     return "dot", {"splines": "true"}, edges <= LABEL_EDGES
 
 
@@ -507,7 +512,7 @@ def council_map(estate, graph, view: View, authority_id: str) -> Map:
     individual, bundles, left_out = _bundle(deps, anchor_of) if aggregate else (deps, [], 0)
     drawn = len(systems) - sum(len(v) - 1 for v in folded.values()) + len(external)
     engine, layout, label_edges = _layout(len(systems), drawn, len(individual) + len(bundles))
-    overlay = engine == "dot" and _overlay(deps, len(systems))
+    overlay = engine != "sfdp" and _overlay(deps, len(systems))
     if overlay:
         # straight edges drawn under the nodes: the labels stay readable
         layout.update(splines="line", outputorder="edgesfirst")
@@ -958,7 +963,7 @@ def blast_radius_map(estate, graph, view: View, hub: dict, rank: int = 0) -> Opt
     for qid in sorted(qids):
         by_authority[qid.partition("/")[0]].append(estate.system(qid))
     engine, layout, label_edges = _layout(len(qids), len(qids), len(edges))
-    overlay = engine == "dot" and _overlay(edges, len(qids))
+    overlay = engine != "sfdp" and _overlay(edges, len(qids))
     if overlay:
         layout.update(splines="line", outputorder="edgesfirst")
     authority = estate.authorities.get(hub_system.authority)
@@ -1101,7 +1106,7 @@ def _render_one(m: Map, stem: str, outdir: Path, formats: list, timeout: float) 
     result = {"id": m.id, "kind": m.kind, "title": m.title, "description": m.description,
               "files": files, "engine": m.engine}
     started = time.perf_counter()
-    engines = [m.engine] + (["sfdp"] if m.engine != "sfdp" else [])
+    engines = [m.engine] + [e for e in ("osage", "sfdp") if e != m.engine]
     for engine in engines:
         try:
             run_graphviz(m.source, engine, outputs, timeout)

@@ -527,20 +527,21 @@ def test_extra_formats_and_unknown_ones(trio, tmp_path, caplog):
     assert "map format 'bmp' is not supported" in caplog.text
 
 
-def test_a_map_that_times_out_falls_back_to_sfdp(trio, tmp_path, monkeypatch):
+@pytest.mark.parametrize("failing,used", [({"dot"}, "osage"), ({"dot", "osage"}, "sfdp")])
+def test_a_map_that_times_out_falls_back_to_osage_then_sfdp(trio, tmp_path, monkeypatch, failing, used):
     tried = []
 
     def fake(source, engine, outputs, timeout):
         tried.append(engine)
-        if engine == "dot":
+        if engine in failing:
             raise subprocess.TimeoutExpired(engine, timeout)
         for path in outputs.values():
             path.write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
 
     monkeypatch.setattr(maps, "run_graphviz", fake)
     result = render_maps(*trio, {}, tmp_path / "maps", Settings(maps="councils"), timeout=0.5)
-    assert set(tried) == {"dot", "sfdp"}
-    assert all(r["engine"] == "sfdp" and "svg" in r["files"] and "error" not in r for r in result)
+    assert set(tried) == failing | {used}
+    assert all(r["engine"] == used and "svg" in r["files"] and "error" not in r for r in result)
 
 
 def test_a_map_graphviz_cannot_draw_keeps_its_dot_file_and_says_why(trio, tmp_path, monkeypatch):
@@ -618,7 +619,7 @@ def test_small_council_lets_dependencies_decide_the_ranks(trio):
 def test_large_council_map_is_clustered_bounded_and_renders(tmp_path):
     estate, graph = big_council(tmp_path / "inv", 350)
     m = maps.council_map(estate, graph, View.of({}), "bigshire")
-    assert m.engine == "dot" and m.stats["overlay"] and m.stats["systems"] == 350
+    assert m.engine == "osage" and m.stats["overlay"] and m.stats["systems"] == 350
     lines = sum(len(v) for v in FUNCTIONS.values())
     assert m.stats["clusters"] == 1 + len(FUNCTIONS) + lines          # legend, functions, lines
     assert 'splines="ortho"' not in m.source and 'nslimit="2"' in m.source
