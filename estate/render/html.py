@@ -61,6 +61,9 @@ The context (every key; ``docs/report.md`` documents each in full):
     ``[{name, value}]``: every setting the analysis used.
 ``print_rows``
     on paper a long table prints only this many (the most important) rows.
+``screen_rows``
+    on screen a long table shows only this many rows; each capped list ``x`` of a
+    section comes with ``x_total``, the number before the cut.
 
 A *section* is a dict ``{"available": bool, "rows": [...]}`` (plus extra keys named in
 docs/report.md): ``available`` is false when the findings key is missing, and a
@@ -111,6 +114,22 @@ FEATURED = 5
 TIMELINE_WINDOWS = 12
 #: on paper a long table prints its first (most important) rows only
 PRINT_ROWS = 25
+#: on screen a long table shows its first (most important) rows only, so that a
+#: national estate still gives a report a browser opens; register.xlsx and
+#: analysis.json have every row, and the caption says how many are shown
+SCREEN_ROWS = 500
+#: maps embedded inline at most, by count and by total size of their SVG; the rest are
+#: linked as files beside the report (in maps/), and each says why it is not embedded
+MAX_EMBEDDED_MAPS = 60
+MAX_EMBEDDED_BYTES = 24 * 1024 * 1024
+#: maps embedded first: the overview maps before the many council maps
+MAP_PRIORITY = {"landscape": 0, "partnership": 1, "region": 2, "blast-radius": 3, "council": 4}
+#: tables of the context capped at SCREEN_ROWS (key -> list inside it)
+CAPPED = (("consolidation", "rows"), ("duplicates", "rows"), ("shared_products", "rows"),
+          ("windows", "rows"), ("risks", "shown"), ("data_quality", "rows"),
+          ("supplier_concentration", "rows"), ("contracts", "rows"),
+          ("dependencies", "cycles"), ("dependencies", "cross_council"),
+          ("dependencies", "single_points_of_failure"), ("dependencies", "unresolved"))
 
 SECTIONS = (
     ("summary", "Executive summary"),
@@ -277,7 +296,7 @@ def report_context(estate, findings: dict, maps: list, settings, *,
         councils["names"] = [a.name for a in estate.authorities.values()]
     council_names = [c["name"] for c in councils["rows"]] or councils.get("names") or []
     contracts = _contracts(estate, windows, as_of, names)
-    return {
+    context = {
         "title": "IT estate report",
         "subtitle": _subtitle(council_names, summary),
         "as_of": as_of.isoformat(),
@@ -310,11 +329,49 @@ def report_context(estate, findings: dict, maps: list, settings, *,
         "contracts": contracts,
         "risks": risks,
         "dependencies": _dependencies(findings, names),
-        "maps": [_map(m, Path(base) if base is not None else Path.cwd()) for m in maps or []],
+        "maps": _maps(maps or [], Path(base) if base is not None else Path.cwd()),
         "data_quality": _data_quality(findings),
         "settings": _settings(findings, settings),
         "print_rows": PRINT_ROWS,
+        "screen_rows": SCREEN_ROWS,
     }
+    return _capped(context)
+
+
+def _capped(context: dict) -> dict:
+    """Cut each long table to its first :data:`SCREEN_ROWS` rows, keeping ``<list>_total``."""
+    for key, part in CAPPED:
+        section = context[key]
+        rows = section.get(part) or []
+        section[f"{part}_total"] = len(rows)
+        section[part] = rows[:SCREEN_ROWS]
+    return context
+
+
+def _maps(maps: list, base: Path) -> list:
+    """Each map for the report, the overview maps embedded first, within the size budget."""
+    order = sorted(range(len(maps)), key=lambda i: (MAP_PRIORITY.get(str(maps[i].get("kind")), 9), i))
+    out: dict = {}
+    embedded = used = 0
+    for i in order:
+        m = maps[i]
+        size = _svg_size(m, base)
+        if embedded >= MAX_EMBEDDED_MAPS or used + size > MAX_EMBEDDED_BYTES:
+            out[i] = _map(m, base, embed=False)
+            continue
+        out[i] = _map(m, base)
+        if out[i]["svg"] is not None:
+            embedded += 1
+            used += size
+    return [out[i] for i in sorted(out, key=lambda i: (MAP_PRIORITY.get(str(maps[i].get("kind")), 9), i))]
+
+
+def _svg_size(m: dict, base: Path) -> int:
+    files = m.get("files") if isinstance(m.get("files"), dict) else {}
+    try:
+        return (base / str(files.get("svg"))).stat().st_size if files.get("svg") else 0
+    except OSError:
+        return 0
 
 
 class _Names:
@@ -876,7 +933,7 @@ def _timeline(estate, windows, contracts, as_of, names) -> dict:
 
 # --------------------------------------------------------------------------- maps
 
-def _map(m: dict, base: Path) -> dict:
+def _map(m: dict, base: Path, embed: bool = True) -> dict:
     files = m.get("files") if isinstance(m.get("files"), dict) else {}
     title = str(m.get("title") or m.get("id") or "System map")
     description = str(m.get("description") or "")
@@ -886,6 +943,11 @@ def _map(m: dict, base: Path) -> dict:
     rel = files.get("svg")
     if not rel:
         out["note"] = "No SVG was drawn for this map."
+        return out
+    if not embed:
+        out["note"] = (f"Not embedded, to keep this report a size a browser opens (at most "
+                       f"{MAX_EMBEDDED_MAPS} maps or {MAX_EMBEDDED_BYTES // 2**20} MB of them): open "
+                       "the file beside the report.")
         return out
     path = (base / str(rel)).resolve()
     if not path.is_relative_to(base.resolve()):

@@ -512,3 +512,46 @@ def test_date_filter():
     assert report.date_text("2027-03-31") == "31 Mar 2027"
     assert report.date_text(dt.date(2026, 11, 21)) == "21 Nov 2026"
     assert report.date_text(None) == "not known" and report.date_text("soon") == "soon"
+
+
+# --------------------------------------------------------------------------- national scale
+
+def test_long_tables_are_cut_on_screen_and_say_so(estate, settings, tmp_path, monkeypatch):
+    from estate.render import html as report
+    monkeypatch.setattr(report, "SCREEN_ROWS", 4)
+    findings = hand_findings()
+    one = findings["data_quality"][0] if findings.get("data_quality") else {
+        "severity": "warning", "code": "W201", "name": "unresolved-vendor", "file": "a.yaml",
+        "line": 1, "column": 1, "message": "m", "hint": None}
+    findings["data_quality"] = [dict(one, line=i + 1, message=f"problem {i}") for i in range(10)]
+    path = tmp_path / "out" / "report.html"
+    write_report(estate[0], findings, [], path, settings)
+    doc = lxml.html.document_fromstring(path.read_text(encoding="utf-8"))
+    rows = doc.xpath("//section[@id='quality']//table[.//caption[@id='quality-caption']]/tbody/tr")
+    assert len(rows) == 4
+    caption = doc.xpath("//caption[@id='quality-caption']")[0].text_content()
+    assert "The first 4 of 10 are shown here" in caption
+
+
+def test_maps_beyond_the_budget_are_linked_not_embedded_overviews_first(estate, settings, tmp_path,
+                                                                         monkeypatch):
+    from estate.render import html as report
+    monkeypatch.setattr(report, "MAX_EMBEDDED_MAPS", 2)
+    out = tmp_path / "out"
+    (out / "maps").mkdir(parents=True)
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><g><title>x</title></g></svg>'
+    maps = []
+    for kind, name in (("council", "c1"), ("council", "c2"), ("landscape", "land"), ("partnership", "p1")):
+        (out / "maps" / f"{name}.svg").write_text(svg, encoding="utf-8")
+        maps.append({"id": name, "kind": kind, "title": name, "description": "",
+                     "files": {"svg": f"maps/{name}.svg"}})
+    write_report(estate[0], hand_findings(), maps, out / "report.html", settings)
+    doc = lxml.html.document_fromstring((out / "report.html").read_text(encoding="utf-8"))
+    figures = doc.xpath("//section[@id='maps']//figure")
+    titles = [f.xpath(".//figcaption/strong")[0].text for f in figures]
+    # overview maps first, then the councils in their given order
+    assert titles == ["land", "p1", "c1", "c2"]
+    embedded = [bool(f.xpath(".//svg")) for f in figures]
+    assert embedded == [True, True, False, False]
+    assert "Not embedded" in figures[2].text_content()
+    assert [a.get("href") for a in figures[2].xpath(".//figcaption//a")] == ["maps/c1.svg"]
