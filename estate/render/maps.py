@@ -294,16 +294,22 @@ class Map:
 
 # ---- shared pieces -------------------------------------------------------------------
 
-def _layout(systems: int, nodes: int, edges: int) -> tuple[str, dict, bool]:
-    """(engine, graph attributes, label edges?) for a map of this size."""
+def _layout(systems: int, nodes: int, edges: int, big: str = "dot") -> tuple[str, dict, bool]:
+    """(engine, graph attributes, label edges?) for a map of this size.
+
+    ``big`` is the engine for maps of more than :data:`BIG_MAP` systems: ``osage`` for
+    council maps (clusters of systems, measured), ``dot`` for the table-like partnership
+    maps and the blast-radius maps, which ``osage`` lays out slowly (a 180-system
+    partnership map: over 10 s with osage, under 1 s with dot).
+    """
     if nodes > SFDP_MAP or edges > SFDP_EDGES:
         return "sfdp", {"overlap": "prism", "splines": "false", "outputorder": "edgesfirst"}, False
     if systems > BIG_MAP:
         # dot's ranking of a few hundred clustered systems can take minutes (a 359-system
         # synthetic council: over 120 s); osage packs the same clusters in a fraction of
         # a second and draws the dependencies as straight lines over them
-        return "osage", {"nslimit": "2", "nslimit1": "2", "mclimit": "0.3", "searchsize": "30",
-                         "remincross": "false", "splines": "true", "pack": "8"}, False
+        return big, {"nslimit": "2", "nslimit1": "2", "mclimit": "0.3", "searchsize": "30",
+                         "remincross": "false", "splines": "true"}, False
     return "dot", {"splines": "true"}, edges <= LABEL_EDGES
 
 
@@ -511,7 +517,8 @@ def council_map(estate, graph, view: View, authority_id: str) -> Map:
     aggregate = len(systems) > BIG_MAP
     individual, bundles, left_out = _bundle(deps, anchor_of) if aggregate else (deps, [], 0)
     drawn = len(systems) - sum(len(v) - 1 for v in folded.values()) + len(external)
-    engine, layout, label_edges = _layout(len(systems), drawn, len(individual) + len(bundles))
+    engine, layout, label_edges = _layout(len(systems), drawn, len(individual) + len(bundles),
+                                          big="osage")
     overlay = engine != "sfdp" and _overlay(deps, len(systems))
     if overlay:
         # straight edges drawn under the nodes: the labels stay readable

@@ -678,3 +678,19 @@ def test_docs_state_the_thresholds_and_the_encoding():
         assert colour in doc
     for kind in ("council", "partnership", "region", "landscape", "blast-radius"):
         assert f"`{kind}`" in doc
+
+
+@needs_dot
+def test_every_sample_map_renders_with_its_first_choice_engine(tmp_path):
+    """The shipped samples must draw without a crash, a timeout or a fallback engine."""
+    from estate.analyses import run_all
+    from estate_testing import AS_OF, REPO
+    estate = load([str(REPO / "inventories")])
+    graph = build_graph(estate)
+    findings = run_all(estate, graph, Settings(as_of=AS_OF))
+    planned = {m.id: m.engine for m in maps.build_maps(estate, graph, findings, Settings(as_of=AS_OF))}
+    result = render_maps(estate, graph, findings, tmp_path / "maps", Settings(as_of=AS_OF))
+    assert len(result) >= 15
+    for r in result:
+        assert "error" not in r, (r["id"], r.get("error"))
+        assert r["engine"] == planned[r["id"]], (r["id"], r["engine"])
