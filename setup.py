@@ -35,7 +35,7 @@ setup(
         "rapidfuzz>=3.0",
     ],
     extras_require={
-        "test": ["pytest>=7", "hypothesis>=6", "playwright>=1.40", "lxml>=4.9"],
+        "test": ["pytest>=7", "hypothesis>=6", "playwright>=1.40", "lxml>=4.9", "pyflakes>=3"],
     },
     entry_points={"console_scripts": ["estate=estate.cli:main"]},
     classifiers=[

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from estate.config import Settings
 from estate.model import build_graph
-from estate_testing import AS_OF, MINI_CATALOGUE, REPO, load_mini, write_inventory  # noqa: F401
+from estate_testing import AS_OF, load_mini, write_inventory
 
 
 @pytest.fixture
