@@ -33,7 +33,7 @@ test: install browser
 	$(PYTHON) -m pytest -q
 
 lint: install
-	$(PYTHON) -m pyflakes estate tests 2>/dev/null || $(PYTHON) -m compileall -q estate tests
+	$(PYTHON) -m pyflakes estate tests
 
 bench: install
 	$(PYTHON) -m estate.bench --sizes 10,100,400 --out docs/benchmarks.md

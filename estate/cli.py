@@ -139,16 +139,24 @@ def validate(paths, strict, fmt, verbose):
               help="Map formats besides .dot, comma-separated: svg,png,pdf [svg].")
 @click.option("--templates", "templates", type=click.Path(exists=True, file_okay=False),
               help="Folder of report templates to use instead of the built-in ones.")
+@click.option("--cache-dir", type=click.Path(file_okay=False),
+              help="Keep parsed inventories here between runs [$XDG_CACHE_HOME/estate or "
+                   "~/.cache/estate].")
+@click.option("--no-cache", is_flag=True, help="Parse every file; read and write no cache.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 def analyse(paths, outdir, as_of, config_path, window_months, strict, jobs, maps, map_formats,
-            templates, quiet):
+            templates, cache_dir, no_cache, quiet):
     """Analyse inventories and write analysis.json, register.xlsx, report.html and maps/."""
+    from estate.cache import ParseCache
     from estate.pipeline import analyse as run
+    from estate.progress import for_stream
 
     settings = load_settings(config_path or find_settings(paths))
     settings = settings.replace(as_of=as_of, window_months=window_months, maps=maps,
                                 map_formats=map_formats, templates=templates)
-    result = run(paths, outdir, settings, strict=strict, jobs=jobs or os.cpu_count() or 1)
+    cache = None if no_cache else ParseCache(cache_dir)
+    result = run(paths, outdir, settings, strict=strict, jobs=jobs or os.cpu_count() or 1,
+                 cache=cache, progress=for_stream(quiet=quiet))
     if not quiet:
         s = result.findings["summary"]
         warnings = sum(1 for p in result.estate.problems if p.severity == "warning")
@@ -166,3 +174,6 @@ if __name__ == "__main__":  # pragma: no cover
 from estate.commands.interchange import export, import_group  # noqa: E402
 main.add_command(import_group)
 main.add_command(export)
+
+from estate.commands.synth import synth  # noqa: E402
+main.add_command(synth)

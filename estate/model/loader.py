@@ -1,9 +1,21 @@
 """Find inventory files and parse them fast, keeping the way back to every line.
 
-Parsing uses PyYAML's C loader (libyaml), which does not keep positions.  Records keep
-their key path instead (``Source``), and :class:`Positions` turns a key path into a line
-and column only when something is reported, by composing that one file again.  Valid
-inventories therefore pay nothing for line numbers.
+Parsing uses PyYAML's C parser (libyaml) to compose each document into nodes, and a
+small constructor of our own (:func:`_build`) to turn the nodes into plain Python values.
+It does what ``yaml.load`` with the C safe loader does for the tags inventories use
+(strings, integers, booleans, nulls, dates, mappings and sequences), about twice as fast,
+because PyYAML's generic constructor pays for features an inventory never uses (deep
+construction through generators, merge keys, per-node tag dispatch) and its resolver
+runs a regular expression on every scalar, where ours remembers the answer per distinct
+value.  While it builds the values it records, in a compact array, the line and column
+of every node in document order (see :class:`Positions`), so that a reported problem
+costs a look-up, not a second parse.  Anything out of the ordinary (aliases, merge
+keys, explicit tags, duplicate or non-text keys, a syntax error) falls back to PyYAML's
+own loader on the whole file, so the results are the same in every case; those files
+resolve lines by composing them again, only when something in them is reported.
+
+Records keep their key path (``Source``), and :class:`Positions` turns a key path into
+a line and column when something is reported.
 
 Three things PyYAML does not guard against are handled here:
 
@@ -18,7 +30,11 @@ Three things PyYAML does not guard against are handled here:
 
 from __future__ import annotations
 
+import datetime as _dt
+import gc
 import os
+from array import array
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional
@@ -27,6 +43,7 @@ import yaml
 
 from estate.errors import Problem, UsageError
 from estate.model.codes import name_of
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 try:  # libyaml is in every PyYAML wheel; fall back to pure Python just in case
     _BaseLoader = yaml.CSafeLoader
@@ -65,14 +82,56 @@ def _construct_timestamp(loader, node):
 InventoryLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
+#: bump when what :func:`parse_text` returns changes, so cached parses are not reused
+LOADER_VERSION = "4"
+
+
+class NodeIndex:
+    """Where every node of a file's documents starts, without the nodes (see :class:`Positions`).
+
+    For each document, ``docs[doc]`` is an ``array('i')`` with four numbers per node, in
+    document order (a mapping's key before its value): 0-based line, 0-based column, the
+    size of its sub-tree (the node and everything below it), and its kind: the position
+    of the key's text in ``keys`` for a mapping key, else :data:`SCALAR`, :data:`MAPPING`
+    or :data:`SEQUENCE`.  16 bytes a node, and enough to resolve any key path with no
+    YAML and no data.
+    """
+
+    SCALAR, MAPPING, SEQUENCE = -1, -2, -3
+    __slots__ = ("keys", "docs", "key_ids")
+
+    def __init__(self):
+        self.keys: list = []
+        self.docs: dict = {}            # doc index -> array('i'), 4 numbers a node
+        self.key_ids: dict = {}
+
+    def __getstate__(self):
+        return (self.keys, self.docs)
+
+    def __setstate__(self, state):
+        self.keys, self.docs = state
+        self.key_ids = {}
+
+    def __eq__(self, other):
+        return isinstance(other, NodeIndex) and (self.keys, self.docs) == (other.keys, other.docs)
+
+    def __bool__(self):
+        return bool(self.docs)
+
+
 @dataclass
 class ParsedFile:
-    """The documents of one file, or the problems that stopped it being read."""
+    """The documents of one file, or the problems that stopped it being read.
+
+    ``index`` locates the nodes of the documents (:class:`NodeIndex`); it is None when
+    the file was read by PyYAML's own loader.
+    """
 
     path: str
     docs: list = field(default_factory=list)      # [(doc_index, data)]
     problems: list = field(default_factory=list)
     digest: str = ""
+    index: Optional[NodeIndex] = field(default=None, repr=False, compare=False)
 
 
 def discover(paths: Iterable[str]) -> list[str]:
@@ -153,8 +212,178 @@ def _expanded_size(data, limit: int) -> int:
     return size(data)
 
 
+# --- the fast path ---------------------------------------------------------------------------
+
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_FLOAT = "tag:yaml.org,2002:float"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+
+
+class _Unusual(Exception):
+    """The document uses something the fast path leaves to PyYAML's loader."""
+
+
+class _FastLoader(InventoryLoader):
+    """The C parser with a resolver that remembers the tag of each distinct plain scalar.
+
+    The answer depends only on the text (there are no path resolvers), so remembering it
+    changes nothing but the time.
+    """
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._tags: dict = {}
+
+    def resolve(self, kind, value, implicit):
+        if kind is ScalarNode:
+            if not implicit[0]:
+                return _STR
+            tag = self._tags.get(value)
+            if tag is None:
+                tag = self._tags[value] = InventoryLoader.resolve(self, kind, value, implicit)
+            return tag
+        return _MAP if kind is MappingNode else _SEQ
+
+    def descend_resolver(self, current_node, current_index):
+        pass
+
+    def ascend_resolver(self):
+        pass
+
+
+def _scalar(loader, node):
+    """The value of a scalar node, as PyYAML's safe constructor makes it."""
+    tag, value = node.tag, node.value
+    if tag == _STR:
+        return value
+    if tag == _INT:
+        if value.isdigit() and value.isascii() and (value[0] != "0" or len(value) == 1):
+            return int(value)
+        return loader.construct_yaml_int(node)
+    if tag == _BOOL:
+        return loader.bool_values[value.lower()]
+    if tag == _NULL:
+        return None
+    if tag == _TIMESTAMP:
+        if len(value) == 10 and value[4] == "-" and value[7] == "-":
+            try:
+                return _dt.date(int(value[:4]), int(value[5:7]), int(value[8:]))
+            except ValueError as exc:
+                return BadDate(value, str(exc))
+        return _construct_timestamp(loader, node)
+    if tag == _FLOAT:
+        return loader.construct_yaml_float(node)
+    raise _Unusual(tag)
+
+
+def _build(loader, node, out: array, index: NodeIndex, seen: set):
+    """The value of ``node``, as ``yaml.load`` with :class:`InventoryLoader` makes it.
+
+    Appends the node and each node below it to ``out`` (see :class:`NodeIndex`).  Scalar
+    text, most of any inventory, is handled in the loops without a call.
+    """
+    cls = type(node)
+    mark = node.start_mark
+    if cls is ScalarNode:
+        out.extend((mark.line, mark.column, 1, -1))
+        return _scalar(loader, node)
+    key = id(node)
+    if key in seen:
+        raise _Unusual("alias")
+    seen.add(key)
+    at = len(out)
+    if cls is MappingNode:
+        if node.tag != _MAP:
+            raise _Unusual(node.tag)
+        out.extend((mark.line, mark.column, 1, -2))
+        key_ids, keys = index.key_ids, index.keys
+        data = {}
+        for key_node, value_node in node.value:
+            if type(key_node) is not ScalarNode or key_node.tag != _STR:
+                raise _Unusual("key")
+            name = key_node.value
+            if name in data:
+                raise _Unusual("duplicate key")
+            kid = key_ids.get(name)
+            if kid is None:
+                kid = key_ids[name] = len(keys)
+                keys.append(name)
+            mark = key_node.start_mark
+            out.extend((mark.line, mark.column, 1, kid))
+            if type(value_node) is ScalarNode:
+                mark = value_node.start_mark
+                out.extend((mark.line, mark.column, 1, -1))
+                data[name] = value_node.value if value_node.tag == _STR else _scalar(loader, value_node)
+            else:
+                data[name] = _build(loader, value_node, out, index, seen)
+    elif cls is SequenceNode:
+        if node.tag != _SEQ:
+            raise _Unusual(node.tag)
+        out.extend((mark.line, mark.column, 1, -3))
+        data = []
+        for child in node.value:
+            if type(child) is ScalarNode:
+                mark = child.start_mark
+                out.extend((mark.line, mark.column, 1, -1))
+                data.append(child.value if child.tag == _STR else _scalar(loader, child))
+            else:
+                data.append(_build(loader, child, out, index, seen))
+    else:
+        raise _Unusual("node")
+    out[at + 2] = (len(out) - at) >> 2
+    return data
+
+
+@contextmanager
+def _no_gc():
+    """Parsing allocates millions of objects and frees none in cycles: skip the collector."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _parse_fast(text: str, path: str) -> Optional[ParsedFile]:
+    """Parse with the fast path, or None when the file needs PyYAML's loader."""
+    parsed = ParsedFile(path, index=NodeIndex())
+    loader = _FastLoader(text)
+    try:
+        doc = 0
+        while loader.check_node():
+            node = loader.get_node()
+            out = array("i")
+            data = _build(loader, node, out, parsed.index, set())
+            parsed.index.docs[doc] = out
+            if data is not None:
+                parsed.docs.append((doc, data))
+            doc += 1
+    except (_Unusual, yaml.YAMLError, RecursionError, ValueError, TypeError, OverflowError):
+        return None
+    finally:
+        loader.dispose()
+    if not parsed.docs:
+        return None     # let the loader below say why
+    return parsed
+
+
 def parse_text(text: str, path: str) -> ParsedFile:
     """Parse the YAML documents of one file's text."""
+    with _no_gc():
+        parsed = _parse_fast(text, path)
+        if parsed is not None:
+            return parsed
+        return _parse_with_pyyaml(text, path)
+
+
+def _parse_with_pyyaml(text: str, path: str) -> ParsedFile:
     parsed = ParsedFile(path)
     try:
         docs = list(yaml.load_all(text, Loader=InventoryLoader))
@@ -221,6 +450,11 @@ def parse_file(path: str) -> ParsedFile:
         parsed = ParsedFile(path)
         parsed.problems.append(_problem("E101", f"cannot read the file: {exc.strerror}", path))
         return parsed
+    return parse_bytes(raw, path)
+
+
+def parse_bytes(raw: bytes, path: str) -> ParsedFile:
+    """Parse one file's bytes (``path`` labels the problems)."""
     text, problem = decode(raw, path)
     if problem:
         parsed = ParsedFile(path)
@@ -232,13 +466,26 @@ def parse_file(path: str) -> ParsedFile:
 class Positions:
     """Resolve (file, document, key path) to a line and column, on demand.
 
-    Each file is composed at most once (with the C parser), only when something in it is
-    reported.  Missing keys resolve to the mapping that should have held them.
+    A file parsed by the fast path carries the positions of its nodes (``ParsedFile.index``,
+    a :class:`NodeIndex`): pass the parsed files as ``parsed`` and a look-up steps
+    through that index, with exactly the result composing the file would give, and
+    without keeping the documents.  Any other file is composed at most once (with the C
+    parser), only when something in it is reported.  Missing keys resolve to the
+    mapping that should have held them.
     """
 
-    def __init__(self, texts: Optional[dict] = None):
+    def __init__(self, texts: Optional[dict] = None, parsed: Optional[dict] = None):
         self._nodes: dict[str, list] = {}
         self._texts = texts or {}
+        self._indexed: dict[str, NodeIndex] = {
+            path: p.index for path, p in (parsed or {}).items() if p.index}
+
+    def remember(self, parsed: ParsedFile) -> None:
+        """Locate ``parsed.path`` from now on with the node index it was parsed with."""
+        if parsed.index:
+            self._indexed[parsed.path] = parsed.index
+        else:
+            self._indexed.pop(parsed.path, None)
 
     def _documents(self, path: str) -> list:
         if path not in self._nodes:
@@ -252,6 +499,11 @@ class Positions:
         return self._nodes[path]
 
     def locate(self, path: str, doc: int, where: tuple, key: bool = False) -> tuple[int, int]:
+        index = self._indexed.get(path)
+        if index is not None:
+            if doc not in index.docs:
+                return (0, 0)
+            return _locate_indexed(index, doc, where, key)
         docs = self._documents(path)
         if doc >= len(docs) or docs[doc] is None:
             return (0, 0)
@@ -285,3 +537,33 @@ class Positions:
                 line, _ = self.locate(other.file, other.doc, other.where)
                 problem.message = problem.message.replace("{other}", f"{other.file}:{line}")
         return problems
+
+
+def _locate_indexed(index: NodeIndex, doc: int, where: tuple, key: bool) -> tuple[int, int]:
+    """:meth:`Positions.locate` over a :class:`NodeIndex`, not the composed nodes."""
+    nodes = index.docs[doc]          # line, column, size, kind for each node
+    keys = index.keys
+    at = mark = 0
+    for step in where:
+        child = None
+        kind = nodes[at * 4 + 3]
+        if kind == NodeIndex.MAPPING:
+            j, end = at + 1, at + nodes[at * 4 + 2]
+            while j < end:               # key at j, its value at j + 1
+                name = keys[nodes[j * 4 + 3]]
+                if name == step or (isinstance(step, int) and name == str(step)):
+                    child = (j, j + 1)
+                    break
+                j += 1 + nodes[(j + 1) * 4 + 2]
+        elif kind == NodeIndex.SEQUENCE and isinstance(step, int):
+            items, j, end = [], at + 1, at + nodes[at * 4 + 2]
+            while j < end and (step < 0 or len(items) <= step):
+                items.append(j)
+                j += nodes[j * 4 + 2]
+            if step < len(items):
+                child = (None, items[step])
+        if child is None:
+            break
+        key_at, at = child
+        mark = key_at if (key and key_at is not None and step == where[-1]) else at
+    return (nodes[mark * 4] + 1, nodes[mark * 4 + 1] + 1)

@@ -13,7 +13,8 @@ import datetime as dt
 import difflib
 import re
 from functools import lru_cache
-from typing import Any, Optional
+from itertools import chain
+from typing import Any, Iterable, Optional
 
 from estate.errors import Problem
 from estate.model import records as R
@@ -144,6 +145,8 @@ class Doc:
             self.report("E123", f"'{key}' of {what} must be one of: {', '.join(allowed)}",
                         where + (key,))
             return None
+        if value in allowed:     # already in its folded form: the usual case
+            return value
         folded = re.sub(r"[\s_]+", "-", value.strip().lower())
         if folded in allowed:
             return folded
@@ -566,10 +569,17 @@ class Builder:
             authority.contracts[cid] = c
 
 
-def build_estate(inputs: list[ParsedFile], defaults: list[ParsedFile] = ()) -> R.Estate:
-    """Validate parsed files and build the estate: records plus every problem found."""
+def build_estate(inputs: Iterable[ParsedFile], defaults: list[ParsedFile] = ()) -> R.Estate:
+    """Validate parsed files and build the estate: records plus every problem found.
+
+    ``inputs`` is read once, in order, so it may be a generator that parses the next
+    files while this one is checked, and lets each file's documents go once read.
+    """
     b = Builder()
-    for parsed, is_default in [(p, True) for p in defaults] + [(p, False) for p in inputs]:
+    files: list = []
+    for parsed, is_default in chain(((p, True) for p in defaults), ((p, False) for p in inputs)):
+        if not is_default:
+            files.append(parsed.path)
         b.problems.extend(parsed.problems)
         for index, data in parsed.docs:
             d = Doc(b, parsed.path, index)
@@ -594,7 +604,7 @@ def build_estate(inputs: list[ParsedFile], defaults: list[ParsedFile] = ()) -> R
     _resolve_names(b)
     estate = R.Estate(catalogue=b.catalogue,
                       authorities={k: b.authorities[k] for k in sorted(b.authorities)},
-                      problems=b.problems, files=[p.path for p in inputs])
+                      problems=b.problems, files=files)
     return estate
 
 
@@ -690,7 +700,7 @@ def _check_references(b: Builder) -> None:
                          "which is neither in the taxonomy nor in the authority's lines_of_business",
                          system.src.where + ("supports", j),
                          did_you_mean(lid, set(taxonomy) | set(authority.lines)) or
-                         f"declare it under lines_of_business with a name")
+                         "declare it under lines_of_business with a name")
             for dep in system.depends_on:
                 target_authority, _, target_system = dep.qid.partition("/")
                 other = b.authorities.get(target_authority)

@@ -1,0 +1,354 @@
+"""Benchmark ``estate analyse`` on synthetic estates: ``python -m estate.bench``.
+
+For each size N it writes a synthetic estate (:mod:`estate.synth`), then runs, each in
+its own process so that its wall time and peak memory (``ru_maxrss`` from ``wait4``,
+the process and its workers) are its own:
+
+* the *baseline*: ``yaml.load_all`` with PyYAML's ``CSafeLoader`` over every file, in one
+  process, the simplest way to read the same files (its parse time is the unit of every
+  ratio, so that the targets hold on a slower or faster machine);
+* ``estate --debug analyse DIR -o OUT --cache-dir CACHE -q`` three times: *cold* (empty
+  cache), *warm* (nothing changed), *edit* (one council's file changed); the debug log
+  gives the time of every stage (parse, validate, graph, each analysis, each output);
+* the same three with ``--maps none`` and ``--maps partnerships`` (``--variants``), to
+  show what the maps cost.
+
+It writes the figures, the targets and whether each is met into a Markdown file
+(``docs/benchmarks.md``) with the commands, the machine and the date.  Text between
+``<!-- notes -->`` and ``<!-- /notes -->`` in that file is kept from one run to the next.
+This is a measurement, not a test: it takes minutes to hours, and tests stay fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Optional
+
+#: (run, target ratio to the baseline parse) -- from the issue
+TARGETS = {"cold": 1.0, "warm": 0.35, "edit": 0.4}
+MEMORY_TARGET = 2.5e9
+NOTES = re.compile(r"<!-- notes -->.*?<!-- /notes -->", re.S)
+
+
+@dataclass
+class Run:
+    name: str
+    command: list
+    shown: list = field(default_factory=list)   # the command with DIR, OUT, CACHE for paths
+    wall: float = 0.0
+    cpu: float = 0.0                   # user + system seconds, the command and its workers
+    maxrss: int = 0                    # bytes
+    returncode: Optional[int] = None
+    timed_out: bool = False
+    timings: dict = field(default_factory=dict)
+    inner: Optional[dict] = None       # what the baseline reports about itself
+    map_timeouts: int = 0              # maps Graphviz did not finish in time
+    load: tuple = ()                   # load average before and after
+
+
+def measure(name: str, command: list, log: Path, timeout: float) -> Run:
+    """Run ``command`` in its own process group; its wall time and peak RSS."""
+    run = Run(name, command)
+    before = os.getloadavg()[0]
+    with open(log, "wb") as err, open(log.with_suffix(".out"), "wb") as out:
+        started = time.perf_counter()
+        proc = subprocess.Popen(command, stdout=out, stderr=err, start_new_session=True)
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() - started > timeout:
+                os.killpg(proc.pid, signal.SIGKILL)
+                pid, status, usage = os.wait4(proc.pid, 0)
+                run.timed_out = True
+                break
+            time.sleep(0.01)
+        run.wall = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    run.returncode = proc.returncode
+    run.maxrss = usage.ru_maxrss * 1024
+    run.cpu = usage.ru_utime + usage.ru_stime
+    run.load = (round(before, 2), round(os.getloadavg()[0], 2))
+    text = log.read_text(errors="replace")
+    match = re.search(r"timings: (\{.*\})", text)
+    if match:
+        run.timings = json.loads(match.group(1))
+    run.map_timeouts = text.count("ran out of time")
+    out_text = log.with_suffix(".out").read_text(errors="replace").strip()
+    if name == "baseline" and out_text:
+        run.inner = json.loads(out_text.splitlines()[-1])
+    return run
+
+
+def bare_parse(folder: str) -> dict:
+    """Parse every inventory file with PyYAML's C loader, in this process: the baseline."""
+    import yaml
+
+    from estate.model.loader import discover
+
+    files = discover([folder])
+    started = time.perf_counter()
+    size = 0
+    for path in files:
+        with open(path, "rb") as f:
+            raw = f.read()
+        size += len(raw)
+        list(yaml.load_all(raw, Loader=yaml.CSafeLoader))
+    return {"seconds": time.perf_counter() - started, "files": len(files), "bytes": size}
+
+
+def edit_one_council(folder: Path) -> Path:
+    """Change one number in the first council's file, as a person updating it would."""
+    path = next(p for p in sorted(folder.rglob("*.yaml")) if p.name not in ("catalogue.yaml", "estate.yaml")
+                and "users: " in p.read_text())
+    text = path.read_text()
+    m = re.search(r"users: (\d+)", text)
+    path.write_text(text[:m.start(1)] + str(int(m.group(1)) + 1) + text[m.end(1):])
+    return path
+
+
+def machine() -> dict:
+    import yaml
+
+    facts = {"nproc": os.cpu_count(), "python": platform.python_version(),
+             "platform": platform.platform(), "pyyaml": yaml.__version__}
+    try:
+        import yaml._yaml as cyaml
+        facts["libyaml"] = cyaml.get_version_string()
+    except ImportError:
+        facts["libyaml"] = "not available"
+    try:
+        with open("/proc/meminfo") as f:
+            kb = int(re.search(r"MemTotal:\s+(\d+)", f.read()).group(1))
+        facts["memory"] = f"{kb / 1024 / 1024:.1f} GiB"
+    except (OSError, AttributeError):
+        facts["memory"] = "unknown"
+    try:
+        with open("/proc/cpuinfo") as f:
+            facts["cpu"] = re.search(r"model name\s*:\s*(.*)", f.read()).group(1).strip()
+    except (OSError, AttributeError):
+        facts["cpu"] = platform.processor() or "unknown"
+    dot = shutil.which("dot")
+    if dot:
+        done = subprocess.run([dot, "-V"], capture_output=True, text=True)
+        facts["graphviz"] = (done.stderr or done.stdout).strip()
+    else:
+        facts["graphviz"] = "not installed (no maps drawn)"
+    from estate import __version__
+    facts["estate"] = __version__
+    return facts
+
+
+def bench_size(n: int, work: Path, seed: int, timeout: float, variants: list, say) -> dict:
+    from estate import synth
+
+    folder = work / f"estate-{n}"
+    shutil.rmtree(folder, ignore_errors=True)
+    say(f"N={n}: writing the synthetic estate")
+    files = synth.write(n, folder, seed=seed)
+    size = sum(p.stat().st_size for p in files)
+    py = sys.executable
+    runs = {}
+
+    def go(name, command):
+        say(f"N={n}: {name}: {' '.join(map(str, command))}")
+        run = measure(name, [str(c) for c in command], work / f"{n}-{name.replace(' ', '')}.log", timeout)
+        names = {str(folder): "DIR", sys.executable: "python"}
+        if len(command) > 9:
+            names.update({str(command[7]): "OUT", str(command[9]): "CACHE"})
+        run.shown = [names.get(str(c), str(c)) for c in command]
+        say(f"N={n}: {name}: {run.wall:.1f} s, {run.maxrss / 1e6:.0f} MB, exit {run.returncode}"
+            + (" (timed out)" if run.timed_out else ""))
+        runs[name] = run
+        return run
+
+    go("baseline", [py, "-m", "estate.bench", "--bare", folder])
+    edited = None
+    for maps in [None, *variants]:
+        suffix = f" --maps {maps}" if maps else ""
+        extra = ["--maps", maps] if maps else []
+        cache = work / f"cache-{n}{suffix.replace(' ', '-')}"
+        out = work / f"out-{n}{suffix.replace(' ', '-')}"
+        shutil.rmtree(cache, ignore_errors=True)
+        shutil.rmtree(out, ignore_errors=True)
+        command = [py, "-m", "estate", "--debug", "analyse", folder, "-o", out,
+                   "--cache-dir", cache, "-q", *extra]
+        go("cold" + suffix, command)
+        go("warm" + suffix, command)
+        edited = edit_one_council(folder)    # each variant sees one changed file
+        go("edit" + suffix, command)
+    return {"n": n, "files": len(files), "bytes": size, "edited": str(edited.relative_to(folder)),
+            "runs": {k: asdict(v) for k, v in runs.items()}}
+
+
+# --- the report --------------------------------------------------------------------------------
+
+STAGES = [("load:read", "parse (read + YAML, in worker processes; cache hits on warm runs)"),
+          ("load:check", "validate (records, references, names) and locate problems"),
+          ("graph", "graph"),
+          ("analyse:*", "each analysis"),
+          ("write:analysis.json", "analysis.json"),
+          ("write:register.xlsx", "register.xlsx"),
+          ("write:report.html", "report.html"),
+          ("write:maps", "maps")]
+
+
+def _fmt(seconds: Optional[float]) -> str:
+    return "-" if seconds is None else f"{seconds:.2f}"
+
+
+def _verdict(ratio: Optional[float], target: float, run: dict) -> str:
+    if run["timed_out"]:
+        return "**not met** (timed out)"
+    if run["returncode"] != 0:
+        return f"**failed** (exit {run['returncode']})"
+    return "met" if ratio is not None and ratio <= target else "**not met**"
+
+
+def report(results: list, facts: dict, argv: list, started: str, finished: str, notes: str) -> str:
+    lines = ["# Benchmarks", "",
+             "Written by `make bench` (`python -m estate.bench`); the figures below come from one "
+             "run of it. Times are wall-clock seconds of a whole command (interpreter start "
+             "included); *ratio* is that time divided by the baseline's parse time; peak memory "
+             "is the largest resident set of the command's processes (`ru_maxrss` from `wait4`).",
+             "", f"- run: {started} to {finished}",
+             f"- command: `{' '.join(argv)}`",
+             f"- machine: {facts['nproc']} CPUs ({facts['cpu']}), {facts['memory']} memory, "
+             f"{facts['platform']}",
+             f"- Python {facts['python']}, PyYAML {facts['pyyaml']}, libyaml {facts['libyaml']}, "
+             f"{facts['graphviz']}, estate {facts['estate']}",
+             "- load average before/after each command is listed: other work on the machine "
+             "slows every figure, the baseline included.", ""]
+    lines += ["## Targets", "",
+              "| N | run | wall s | CPU s | baseline parse s | ratio | target | verdict | peak memory |",
+              "|---|---|---:|---:|---:|---:|---:|---|---:|"]
+    for r in results:
+        base = r["runs"]["baseline"]["inner"]["seconds"] if r["runs"]["baseline"]["inner"] else None
+        for name, run in r["runs"].items():
+            if name == "baseline":
+                continue
+            kind = name.split()[0]
+            ratio = run["wall"] / base if base else None
+            target = TARGETS[kind]
+            memory = "met" if run["maxrss"] <= MEMORY_TARGET else "**not met**"
+            lines.append(f"| {r['n']} | {name} | {run['wall']:.1f} | {run['cpu']:.1f} | {_fmt(base)} | "
+                         f"{'-' if ratio is None else f'{ratio:.2f}x'} | {target}x | "
+                         f"{_verdict(ratio, target, run)} | {run['maxrss'] / 1e9:.2f} GB ({memory}) |")
+    lines += ["", f"Memory target: at most {MEMORY_TARGET / 1e9:.1f} GB. Runs named "
+              "`--maps none` are the same command without maps; `--maps partnerships` draws "
+              "the partnership maps and the landscape, not one map per council. *CPU s* adds up the user and "
+              "system time of the command and its worker processes (Graphviz included): more "
+              "than the wall time means the work ran in parallel.", ""]
+    lines += ["## The estates", "", "| N | files | MB of YAML | baseline parse s | baseline peak memory | "
+              "file edited for the *edit* run |", "|---|---:|---:|---:|---:|---|"]
+    for r in results:
+        b = r["runs"]["baseline"]
+        lines.append(f"| {r['n']} | {r['files']} | {r['bytes'] / 1e6:.1f} | "
+                     f"{_fmt(b['inner']['seconds'] if b['inner'] else None)} | "
+                     f"{b['maxrss'] / 1e6:.0f} MB | `{r['edited']}` |")
+    lines += ["", "## Stages", "",
+              "Seconds per stage, from the `timings` line of `estate --debug analyse`.", ""]
+    for r in results:
+        names = [n for n in r["runs"] if n != "baseline"]
+        lines += [f"### N = {r['n']}", "", "| stage | " + " | ".join(names) + " |",
+                  "|---|" + "---:|" * len(names)]
+        keys = []
+        for key, _ in STAGES:
+            if not key.endswith("*"):
+                keys.append(key)
+                continue
+            for run in r["runs"].values():
+                keys += [k for k in run["timings"] if k.startswith(key[:-1]) and k not in keys]
+        for key in keys:
+            row = [_fmt(r["runs"][n]["timings"].get(key)) for n in names]
+            lines.append(f"| {key} | " + " | ".join(row) + " |")
+        lines.append("| **total (wall, whole command)** | " +
+                     " | ".join(f"**{r['runs'][n]['wall']:.2f}**" for n in names) + " |")
+        lines.append("| cache hits / misses | " + " | ".join(
+            f"{r['runs'][n]['timings'].get('cache:hits', '-')} / {r['runs'][n]['timings'].get('cache:misses', '-')}"
+            for n in names) + " |")
+        lines.append("| maps whose layout ran out of time | " + " | ".join(
+            str(r["runs"][n].get("map_timeouts", "-")) for n in names) + " |")
+        lines.append("| load average before / after | " + " | ".join(
+            f"{r['runs'][n]['load'][0]} / {r['runs'][n]['load'][1]}" if r['runs'][n]['load'] else "-"
+            for n in names) + " |")
+        lines.append("")
+    lines += ["## Commands", "", "For each N, in a fresh folder `DIR` (`estate synth N -o DIR --seed "
+              f"{results[0].get('seed', 1) if results else 1}`):", "", "```"]
+    if results:
+        for name, run in results[-1]["runs"].items():
+            lines.append(f"# {name}")
+            lines.append(" ".join(run["shown"]))
+    lines += ["```", "", "Between *warm* and *edit*, one number (`users:`) in one council's file "
+              "is changed.", ""]
+    lines += [notes or "<!-- notes -->\n<!-- /notes -->", ""]
+    return "\n".join(lines)
+
+
+def main(argv: Optional[list] = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m estate.bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="10,100,400", help="numbers of councils, comma-separated")
+    parser.add_argument("--out", default="docs/benchmarks.md", help="Markdown file to write")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workdir", help="folder for estates, outputs and caches [a temporary one]")
+    parser.add_argument("--timeout", type=float, default=4 * 3600, help="seconds per command")
+    parser.add_argument("--variants", default="none,partnerships",
+                        help="--maps values to measure besides the default, comma-separated "
+                             "('' for none)")
+    parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    parser.add_argument("--bare", metavar="DIR", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.bare:
+        print(json.dumps(bare_parse(args.bare)))
+        return 0
+    sizes = [int(x) for x in args.sizes.split(",") if x.strip()]
+    work = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="estate-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+
+    def say(message: str) -> None:
+        print(f"[{dt.datetime.now():%H:%M:%S}] {message}", file=sys.stderr, flush=True)
+
+    started = dt.datetime.now().astimezone()
+    facts = machine()
+    results = []
+    try:
+        for n in sizes:
+            variants = [v.strip() for v in args.variants.split(",") if v.strip()]
+            result = bench_size(n, work, args.seed, args.timeout, variants, say)
+            result["seed"] = args.seed
+            results.append(result)
+            (work / "results.json").write_text(json.dumps(results, indent=1, default=str))
+    finally:
+        out = Path(args.out)
+        old = out.read_text(encoding="utf-8") if out.exists() else ""
+        notes = NOTES.search(old)
+        if results:
+            text = report(results, facts, ["python", "-m", "estate.bench", *(argv or sys.argv[1:])],
+                          f"{started:%Y-%m-%d %H:%M %Z}",
+                          f"{dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
+                          notes.group(0) if notes else "")
+            out.parent.mkdir(parents=True, exist_ok=True)
+            tmp = out.with_suffix(".tmp")
+            tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, out)
+            say(f"wrote {out}")
+        if not args.keep and not args.workdir:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
