@@ -6,7 +6,6 @@ Data goes to stdout, messages to stderr, and a traceback only with ``--debug``.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
 import os
@@ -14,9 +13,11 @@ import sys
 
 import click
 
+from estate.commands.options import iso_date
+
 from estate import __version__
-from estate.config import Settings, find_settings, load_settings
-from estate.errors import EstateError, InventoryError, UsageError
+from estate.config import find_settings, load_settings
+from estate.errors import EstateError, InventoryError
 
 
 class EstateGroup(click.Group):
@@ -55,13 +56,6 @@ def _report_error(exc: EstateError) -> None:
         click.echo(f"  hint: {exc.hint}", err=True)
 
 
-def _date(ctx, param, value):
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"'{value}' is not a date; write YYYY-MM-DD")
 
 
 def _formats(ctx, param, value):
@@ -125,7 +119,7 @@ def validate(paths, strict, fmt, verbose):
 @paths_argument
 @click.option("-o", "--output", "outdir", default="output", show_default=True,
               type=click.Path(file_okay=False), help="Folder to write the outputs into.")
-@click.option("--as-of", callback=_date, help="Treat this date (YYYY-MM-DD) as today.")
+@click.option("--as-of", callback=iso_date, help="Treat this date (YYYY-MM-DD) as today.")
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
               help="Settings file (default: estate.yaml beside the inventories).")
 @click.option("--window-months", type=click.IntRange(1, 120),

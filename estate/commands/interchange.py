@@ -7,10 +7,11 @@ counts go to stderr.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import click
+
+from estate.commands.options import iso_date
 
 from estate.errors import OutputError, UsageError
 
@@ -23,13 +24,6 @@ def _note(message: str) -> None:
     click.echo(f"estate: {message}", err=True)
 
 
-def _as_of(ctx, param, value):
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"'{value}' is not a date; write YYYY-MM-DD")
 
 
 def _import_options(func):
@@ -188,7 +182,7 @@ def _findings(estate, paths, config_path, as_of):
 
 _strict = click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 _analysis_options = [
-    click.option("--as-of", callback=_as_of, help="Treat this date (YYYY-MM-DD) as today."),
+    click.option("--as-of", callback=iso_date, help="Treat this date (YYYY-MM-DD) as today."),
     click.option("--config", "config_path", type=_FILE,
                  help="Settings file (default: estate.yaml beside the inventories)."),
 ]

@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import click
 
+from estate.commands.options import iso_date
+
 from estate.errors import UsageError
 
 
-def _as_of(ctx, param, value):
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"'{value}' is not a date; write YYYY-MM-DD")
 
 
 @click.command()
@@ -25,7 +19,7 @@ def _as_of(ctx, param, value):
               help="Folder to write the estate into (created; must be empty or new).")
 @click.option("--seed", type=int, default=0, show_default=True,
               help="Seed of the generator: the same N and seed give the same files.")
-@click.option("--as-of", callback=_as_of,
+@click.option("--as-of", callback=iso_date,
               help="Spread dates around this day (YYYY-MM-DD) [2026-04-01]; written to "
                    "DIR/estate.yaml so analyses use it too.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")

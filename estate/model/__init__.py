@@ -17,7 +17,7 @@ from estate.errors import Problem
 from estate.model.catalogue import default_catalogue_files
 from estate.model.codes import name_of
 from estate.model.graph import build_graph
-from estate.model.loader import ParsedFile, Positions, _no_gc, discover, parse_bytes, parse_file
+from estate.model.loader import Positions, _no_gc, discover, parse_bytes, parse_file
 from estate.model.records import Estate
 from estate.model.validate import build_estate
 from estate.progress import as_progress
