@@ -17,6 +17,7 @@ from __future__ import annotations
 import gc
 import json
 import logging
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -94,28 +95,43 @@ def _analyse(paths, outdir, settings, strict, jobs, outputs, progress, cache, ti
     outputs = outputs or DEFAULT_OUTPUTS
     document = {"estate_version": __version__, "settings": settings.as_dict(), **findings}
     progress.begin("write", 1 + len(outputs & DEFAULT_OUTPUTS))
-    with _timed(timings, "write:analysis.json"):
-        _write_json(outdir / "analysis.json", document)
-    result.written.append(outdir / "analysis.json")
-    progress.advance()
-    maps: list = []
+    maps_job = None
     if "maps" in outputs and settings.maps != "none":
         from estate.render.maps import dot_available, render_maps
         if dot_available():
-            with _timed(timings, "write:maps"):
-                maps = render_maps(estate, graph, findings, outdir / "maps", settings)
-            result.written.append(outdir / "maps")
+            def draw():
+                with _timed(timings, "write:maps"):
+                    return render_maps(estate, graph, findings, outdir / "maps", settings)
+            # Graphviz does most of the work of the maps, in its own processes: with more
+            # than one CPU, the maps are drawn from a thread while this one writes the
+            # JSON and the register (the report needs the maps, so it comes last)
+            maps_job = _Thread(draw) if jobs > 1 else _Now(draw)
         else:
             result.notes.append("Graphviz 'dot' was not found, so no maps were drawn; install "
                                 "Graphviz (Debian/Ubuntu: apt-get install graphviz; macOS: brew "
                                 "install graphviz; Windows: winget install graphviz) and run again")
-    if "maps" in outputs:
+    maps: list = []
+    try:
+        with _timed(timings, "write:analysis.json"):
+            _write_json(outdir / "analysis.json", document)
+        result.written.append(outdir / "analysis.json")
         progress.advance()
-    if "register" in outputs:
-        from estate.render.excel import write_register
-        with _timed(timings, "write:register.xlsx"):
-            write_register(estate, findings, outdir / "register.xlsx", settings)
-        result.written.append(outdir / "register.xlsx")
+        if isinstance(maps_job, _Now):
+            maps = maps_job.join()
+            result.written.append(outdir / "maps")
+        if "register" in outputs:
+            from estate.render.excel import write_register
+            with _timed(timings, "write:register.xlsx"):
+                write_register(estate, findings, outdir / "register.xlsx", settings)
+            result.written.append(outdir / "register.xlsx")
+            progress.advance()
+    finally:
+        if isinstance(maps_job, _Thread):
+            t = time.perf_counter()
+            maps = maps_job.join()      # raises what drawing raised, after any error here
+            timings["write:maps (waited)"] = time.perf_counter() - t
+            result.written.append(outdir / "maps")
+    if "maps" in outputs:
         progress.advance()
     if "report" in outputs:
         from estate.render.html import write_report
@@ -125,6 +141,38 @@ def _analyse(paths, outdir, settings, strict, jobs, outputs, progress, cache, ti
         progress.advance()
     progress.end()
     return result
+
+
+class _Now:
+    """A job done when joined, in this thread."""
+
+    def __init__(self, work):
+        self.work = work
+
+    def join(self):
+        return self.work()
+
+
+class _Thread:
+    """A job done in a thread from now; :meth:`join` returns its result or raises its error."""
+
+    def __init__(self, work):
+        self.work = work
+        self.value, self.error = None, None
+        self.thread = threading.Thread(target=self._run, name="estate-maps", daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        try:
+            self.value = self.work()
+        except BaseException as exc:   # noqa: BLE001 - handed to the joining thread
+            self.error = exc
+
+    def join(self):
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.value
 
 
 def _write_json(dest, document: dict) -> None:

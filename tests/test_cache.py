@@ -323,3 +323,41 @@ def test_analysis_json_is_streamed_with_the_bytes_write_json_gives(tmp_path):
     write_json(tmp_path / "whole.json", document)
     assert (tmp_path / "streamed.json").read_bytes() == (tmp_path / "whole.json").read_bytes()
     assert [p.name for p in tmp_path.iterdir()] != [] and not list(tmp_path.glob(".*"))
+
+
+# --- outputs in parallel -------------------------------------------------------------------------
+
+def test_a_job_in_a_thread_returns_its_value_or_raises_its_error():
+    from estate.errors import OutputError
+    from estate.pipeline import _Now, _Thread
+
+    assert _Thread(lambda: 42).join() == 42 and _Now(lambda: 7).join() == 7
+
+    def fail():
+        raise OutputError("disk full", hint="free some space")
+
+    with pytest.raises(OutputError, match="disk full"):
+        _Thread(fail).join()
+
+
+def test_outputs_written_in_parallel_are_the_outputs_written_in_line(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    from estate.config import Settings
+    from estate.pipeline import analyse
+
+    (tmp_path / "inv").mkdir()
+    (tmp_path / "inv" / "tiny.yaml").write_text(TINY)
+    from estate.render.maps import dot_available
+
+    settings = Settings(as_of=__import__("datetime").date(2026, 4, 1), maps="councils")
+    books, written, maps = [], [], []
+    for jobs in (1, 2):
+        out = tmp_path / f"out{jobs}"
+        result = analyse([str(tmp_path / "inv")], out, settings, jobs=jobs)
+        written.append(sorted(p.name for p in result.written))
+        book = openpyxl.load_workbook(out / "register.xlsx", read_only=True)
+        books.append({ws.title: [row for row in ws.iter_rows(values_only=True)] for ws in book})
+        maps.append(sorted(p.name for p in (out / "maps").glob("*.dot")) if (out / "maps").exists() else [])
+    assert books[0] == books[1] and len(books[0]) > 3
+    assert written[0] == written[1]
+    assert maps[0] == maps[1] and (maps[0] or not dot_available())

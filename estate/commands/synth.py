@@ -7,10 +7,7 @@ from pathlib import Path
 import click
 
 from estate.commands.options import iso_date
-
 from estate.errors import UsageError
-
-
 
 
 @click.command()
@@ -38,11 +35,9 @@ def synth(n, outdir, seed, as_of, quiet):
         raise UsageError(f"{outdir} is not empty", hint="name a new folder, or empty this one")
     progress = for_stream(quiet=quiet)
     progress.begin("synth", n)
-    councils = [0]
 
     def tick(rel: str) -> None:
-        if "/" in rel and not rel.endswith("contracts.yaml"):
-            councils[0] += 1
+        if "/" in rel and not rel.endswith("contracts.yaml"):   # one file per council
             progress.advance()
 
     written = generator.write(n, folder, seed=seed, as_of=as_of or generator.DEFAULT_AS_OF,
