@@ -28,3 +28,29 @@ def write_inventory(folder: Path, name: str, text: str) -> Path:
 def load_mini(folder: Path, default_catalogue: bool = False):
     """Load ``folder`` over the tiny test catalogue (not the shipped one, unless asked)."""
     return load([str(MINI_CATALOGUE), str(folder)], default_catalogue=default_catalogue)
+
+
+#: gamma runs two lines as a shared service; its partner beta (both in the mini
+#: catalogue's 'trio') has a finance system, and delta, not a partner, a CRM
+SHARED_SERVICE = {
+    "gamma.yaml": """
+        kind: authority
+        authority: {id: gamma, name: Gamma Council}
+        lines_of_business:
+          - {id: financial-management, delivery: shared-service}
+          - {id: customer-relationship-management, delivery: shared-service}
+        """,
+    # beta is gamma's partner (both in 'trio'); delta is not
+    "beta.yaml": """
+        kind: authority
+        authority: {id: beta, name: Beta Council}
+        systems:
+          - {id: b-fin, name: Finance, supports: [financial-management]}
+        """,
+    "delta.yaml": """
+        kind: authority
+        authority: {id: delta, name: Delta Council}
+        systems:
+          - {id: d-crm, name: CRM, supports: [customer-relationship-management]}
+        """,
+}

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from estate.analyses import indicators
+from estate_testing import SHARED_SERVICE
 
 ALPHA = """
 kind: authority
@@ -130,32 +131,10 @@ def test_deterministic(mini, settings, found):
     assert json.dumps(indicators.find(estate, graph, settings)) == json.dumps(found)
 
 
-SHARED = {
-    "gamma.yaml": """
-        kind: authority
-        authority: {id: gamma, name: Gamma Council}
-        lines_of_business:
-          - {id: financial-management, delivery: shared-service}
-          - {id: customer-relationship-management, delivery: shared-service}
-        """,
-    # beta is gamma's partner (both in 'trio'); delta is not
-    "beta.yaml": """
-        kind: authority
-        authority: {id: beta, name: Beta Council}
-        systems:
-          - {id: b-fin, name: Finance, supports: [financial-management]}
-        """,
-    "delta.yaml": """
-        kind: authority
-        authority: {id: delta, name: Delta Council}
-        systems:
-          - {id: d-crm, name: CRM, supports: [customer-relationship-management]}
-        """,
-}
 
 
 def test_a_shared_service_line_is_supported_by_a_partners_system(mini, settings):
-    estate, graph = mini(SHARED)
+    estate, graph = mini(SHARED_SERVICE)
     gamma = {a["id"]: a for a in indicators.find(estate, graph, settings)}["gamma"]
     # finance runs on partner beta's b-fin; CRM's only system is delta's, not a partner
     assert (gamma["lines_supported"], gamma["lines_of_business"]) == (1, 2)

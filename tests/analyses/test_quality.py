@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from estate.analyses import quality, run_all
+from estate_testing import SHARED_SERVICE
 
 # line numbers are those of the file as written (dedented, first blank line dropped)
 ALPHA = """
@@ -108,32 +109,10 @@ def test_run_all_puts_them_in_data_quality_once(mini, settings, monkeypatch):
         [i["line"] for i in findings["data_quality"] if i["code"].startswith("Q")]
 
 
-SHARED = {
-    "gamma.yaml": """
-        kind: authority
-        authority: {id: gamma, name: Gamma Council}
-        lines_of_business:
-          - {id: financial-management, delivery: shared-service}
-          - {id: customer-relationship-management, delivery: shared-service}
-        """,
-    # beta is gamma's partner (both in 'trio'); delta is not
-    "beta.yaml": """
-        kind: authority
-        authority: {id: beta, name: Beta Council}
-        systems:
-          - {id: b-fin, name: Finance, supports: [financial-management]}
-        """,
-    "delta.yaml": """
-        kind: authority
-        authority: {id: delta, name: Delta Council}
-        systems:
-          - {id: d-crm, name: CRM, supports: [customer-relationship-management]}
-        """,
-}
 
 
 def test_shared_service_lines(mini, settings):
-    estate, graph = mini(SHARED)
+    estate, graph = mini(SHARED_SERVICE)
     found = [(i["code"], i["severity"], i["message"]) for i in quality.find(estate, graph, settings)
              if i["code"] == "Q506"]
     # finance is supported by partner beta's system: nothing to say; CRM has no partner system
