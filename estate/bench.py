@@ -102,9 +102,11 @@ def group_pss(group: int) -> int:
     """Proportional set size of every process in process group ``group`` (Linux; else 0).
 
     Pages that a forked process still shares with its parent count once, split between
-    them, so this is what the command costs the machine at that moment.
+    them, so this is what the command costs the machine at that moment.  A child made by
+    ``vfork`` (as ``subprocess`` starts Graphviz) borrows its parent's memory until it
+    runs the program, and reports the same figures as its parent: it is not counted.
     """
-    total = 0
+    found = {}
     try:
         entries = os.listdir("/proc")
     except OSError:
@@ -115,15 +117,26 @@ def group_pss(group: int) -> int:
         try:
             with open(f"/proc/{name}/stat") as f:
                 stat = f.read()
-            if int(stat[stat.rindex(")") + 2:].split()[2]) != group:
+            fields = stat[stat.rindex(")") + 2:].split()
+            if int(fields[2]) != group:
                 continue
+            rss = pss = 0
             with open(f"/proc/{name}/smaps_rollup") as f:
                 for line in f:
-                    if line.startswith("Pss:"):
-                        total += int(line.split()[1]) * 1024
+                    if line.startswith("Rss:"):
+                        rss = int(line.split()[1]) * 1024
+                    elif line.startswith("Pss:"):
+                        pss = int(line.split()[1]) * 1024
                         break
+            found[int(name)] = (int(fields[1]), rss, pss)
         except (OSError, ValueError, IndexError):
             continue
+    total = 0
+    for pid, (ppid, rss, pss) in found.items():
+        parent = found.get(ppid)
+        if parent and parent[1:] == (rss, pss) and pss > 0.75 * rss:
+            continue                     # the same memory as its parent: a vfork child
+        total += pss
     return total
 
 
@@ -235,10 +248,10 @@ STAGES = [("load:read", "parse (read + YAML, in worker processes; cache hits on 
           ("graph", "graph"),
           ("analyse:*", "each analysis"),
           ("write:analysis.json", "analysis.json"),
-          ("write:register.xlsx", "register.xlsx (in a forked process when jobs > 1)"),
-          ("write:register.xlsx (waited)", "time spent waiting for that process at the end"),
+          ("write:register.xlsx", "register.xlsx"),
           ("write:report.html", "report.html"),
-          ("write:maps", "maps")]
+          ("write:maps", "maps (on a thread, beside analysis.json and the register)"),
+          ("write:maps (waited)", "time spent waiting for the maps after the register")]
 
 
 def _fmt(seconds: Optional[float]) -> str:
@@ -259,9 +272,9 @@ def report(results: list, facts: dict, argv: list, started: str, finished: str, 
              "run of it. Times are wall-clock seconds of a whole command (interpreter start "
              "included); *ratio* is that time divided by the baseline's parse time. Peak memory "
              "is the larger of two figures: the proportional set size (PSS) of all the "
-             "command's processes together, sampled four times a second (parse workers, the "
-             "forked register writer and Graphviz included; pages a forked process shares "
-             "with its parent count once), and the largest resident set of any one of them "
+             "command's processes together, sampled four times a second (parse workers and "
+             "Graphviz included; pages a forked process shares with its parent count once), "
+             "and the largest resident set of any one of them "
              "(`ru_maxrss` from `wait4`), shown on its own.",
              "", f"- run: {started} to {finished}",
              f"- command: `{' '.join(argv)}`",
@@ -270,7 +283,8 @@ def report(results: list, facts: dict, argv: list, started: str, finished: str, 
              f"- Python {facts['python']}, PyYAML {facts['pyyaml']}, libyaml {facts['libyaml']}, "
              f"{facts['graphviz']}, estate {facts['estate']}",
              "- load average before/after each command is listed: other work on the machine "
-             "slows every figure, the baseline included.", ""]
+             "slows every figure, the baseline included.", "",
+             notes or "<!-- notes -->\n<!-- /notes -->", ""]
     lines += ["## Targets", "",
               "| N | run | wall s | CPU s | baseline parse s | ratio | target | verdict | "
               "peak memory, all processes | largest process |",
@@ -336,7 +350,6 @@ def report(results: list, facts: dict, argv: list, started: str, finished: str, 
             lines.append(" ".join(run["shown"]))
     lines += ["```", "", "Between *warm* and *edit*, one number (`users:`) in one council's file "
               "is changed.", ""]
-    lines += [notes or "<!-- notes -->\n<!-- /notes -->", ""]
     return "\n".join(lines)
 
 

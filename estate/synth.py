@@ -418,12 +418,13 @@ class CouncilWriter:
         f = s.fields
         if rng.random() < 0.8:
             f["version"] = rng.choice([f"{rng.randint(1, 12)}.{rng.randint(0, 9)}",
-                                       f"{rng.randint(2015, as_of.year)}.{rng.randint(1, 4)}",
+                                       f"{rng.randint(min(2015, as_of.year), as_of.year)}.{rng.randint(1, 4)}",
                                        f"{rng.randint(1, 9)}.{rng.randint(0, 30)}.{rng.randint(0, 9)}"])
         f["hosting"] = _weighted(rng, HOSTING)
         f["status"] = s.status
         if rng.random() < 0.9:
-            f["introduced"] = rng.randint(introduced_from, min(as_of.year, 2025))
+            latest = min(as_of.year, 2025)
+            f["introduced"] = rng.randint(min(introduced_from, latest), latest)
         if rng.random() < 0.4:
             f["end_of_support"] = as_of + dt.timedelta(days=rng.randint(-3 * 365, 6 * 365))
         if rng.random() < 0.92:
@@ -466,7 +467,6 @@ class CouncilWriter:
             self.local_lines.append((lid, name, maps if maps in line_ids else None))
         target = rng.randint(150, 400)
         # main systems: each line of business, by the product the council chose
-
         for lid in line_ids:
             if lid in self.covered or (lid in shared_lines and rng.random() < 0.8):
                 continue
