@@ -7,11 +7,13 @@ the process and its workers) are its own:
 * the *baseline*: ``yaml.load_all`` with PyYAML's ``CSafeLoader`` over every file, in one
   process, the simplest way to read the same files (its parse time is the unit of every
   ratio, so that the targets hold on a slower or faster machine);
-* ``estate --debug analyse DIR -o OUT --cache-dir CACHE -q`` three times: *cold* (empty
-  cache), *warm* (nothing changed), *edit* (one council's file changed); the debug log
-  gives the time of every stage (parse, validate, graph, each analysis, each output);
-* the same three with ``--maps none`` and ``--maps partnerships`` (``--variants``), to
-  show what the maps cost.
+* ``estate --debug analyse DIR -o OUT --cache-dir CACHE -q`` four times: *cold* (empty
+  cache), *warm* (nothing changed: the outputs of the cold run are reused,
+  :mod:`estate.reuse`), *warm --force* (nothing changed, but every output rewritten from
+  the parse cache: what a warm run costs without output reuse), *edit* (one council's
+  file changed); the debug log gives the time of every stage (parse, validate, graph,
+  each analysis, each output);
+* the same with ``--maps none`` (``--variants``), to show what the maps cost.
 
 It writes the figures, the targets and whether each is met into a Markdown file
 (``docs/benchmarks.md``) with the commands, the machine and the date.  Text between
@@ -235,6 +237,7 @@ def bench_size(n: int, work: Path, seed: int, timeout: float, variants: list, sa
                    "--cache-dir", cache, "-q", *extra]
         go("cold" + suffix, command)
         go("warm" + suffix, command)
+        go("warm --force" + suffix, command + ["--force"])
         edited = edit_one_council(folder)    # each variant sees one changed file
         go("edit" + suffix, command)
     return {"n": n, "files": len(files), "bytes": size, "edited": str(edited.relative_to(folder)),
@@ -243,7 +246,8 @@ def bench_size(n: int, work: Path, seed: int, timeout: float, variants: list, sa
 
 # --- the report --------------------------------------------------------------------------------
 
-STAGES = [("load:read", "parse (read + YAML, in worker processes; cache hits on warm runs)"),
+STAGES = [("reuse:check", "hash the inputs; compare with the last run's record"),
+          ("load:read", "parse (read + YAML, in worker processes; cache hits on warm runs)"),
           ("load:check", "validate (records, references, names) and locate problems"),
           ("graph", "graph"),
           ("analyse:*", "each analysis"),
@@ -304,8 +308,10 @@ def report(results: list, facts: dict, argv: list, started: str, finished: str, 
                          f"{_verdict(ratio, target, run)} | {peak / 1e9:.2f} GB ({memory}) | "
                          f"{run['maxrss'] / 1e9:.2f} GB |")
     lines += ["", f"Memory target: at most {MEMORY_TARGET / 1e9:.1f} GB. Runs named "
-              "`--maps none` are the same command without maps; `--maps partnerships` draws "
-              "the partnership maps and the landscape, not one map per council. *CPU s* adds up the user and "
+              "`--maps none` are the same command without maps. *warm* reuses the outputs of the "
+              "run before it (nothing changed: nothing is rewritten); *warm --force* is the same "
+              "run told to rewrite every output from the parse cache, shown against the same "
+              "target. *CPU s* adds up the user and "
               "system time of the command and its worker processes (Graphviz included): more "
               "than the wall time means the work ran in parallel.", ""]
     lines += ["## The estates", "", "| N | files | MB of YAML | baseline parse s | baseline peak memory | "
@@ -336,6 +342,8 @@ def report(results: list, facts: dict, argv: list, started: str, finished: str, 
         lines.append("| cache hits / misses | " + " | ".join(
             f"{r['runs'][n]['timings'].get('cache:hits', '-')} / {r['runs'][n]['timings'].get('cache:misses', '-')}"
             for n in names) + " |")
+        lines.append("| maps reused (not drawn again) | " + " | ".join(
+            str(r["runs"][n]["timings"].get("maps:reused", "-")) for n in names) + " |")
         lines.append("| maps whose layout ran out of time | " + " | ".join(
             str(r["runs"][n].get("map_timeouts", "-")) for n in names) + " |")
         lines.append("| load average before / after | " + " | ".join(
@@ -360,7 +368,7 @@ def main(argv: Optional[list] = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workdir", help="folder for estates, outputs and caches [a temporary one]")
     parser.add_argument("--timeout", type=float, default=4 * 3600, help="seconds per command")
-    parser.add_argument("--variants", default="none,partnerships",
+    parser.add_argument("--variants", default="none",
                         help="--maps values to measure besides the default, comma-separated "
                              "('' for none)")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")

@@ -136,10 +136,13 @@ def validate(paths, strict, fmt, verbose):
 @click.option("--cache-dir", type=click.Path(file_okay=False),
               help="Keep parsed inventories here between runs [$XDG_CACHE_HOME/estate or "
                    "~/.cache/estate].")
-@click.option("--no-cache", is_flag=True, help="Parse every file; read and write no cache.")
+@click.option("--no-cache", is_flag=True,
+              help="Parse every file and draw every map; read and write no cache.")
+@click.option("--force", is_flag=True,
+              help="Rewrite every output even when nothing has changed since the last run.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 def analyse(paths, outdir, as_of, config_path, window_months, strict, jobs, maps, map_formats,
-            templates, cache_dir, no_cache, quiet):
+            templates, cache_dir, no_cache, force, quiet):
     """Analyse inventories and write analysis.json, register.xlsx, report.html and maps/."""
     from estate.cache import ParseCache
     from estate.pipeline import analyse as run
@@ -150,14 +153,18 @@ def analyse(paths, outdir, as_of, config_path, window_months, strict, jobs, maps
                                 map_formats=map_formats, templates=templates)
     cache = None if no_cache else ParseCache(cache_dir)
     result = run(paths, outdir, settings, strict=strict, jobs=jobs or os.cpu_count() or 1,
-                 cache=cache, progress=for_stream(quiet=quiet))
+                 cache=cache, progress=for_stream(quiet=quiet), force=force)
     if not quiet:
         s = result.findings["summary"]
-        warnings = sum(1 for p in result.estate.problems if p.severity == "warning")
         for note in result.notes:
             click.echo(f"estate: {note}", err=True)
         click.echo(f"estate: {s['authorities']} authorities, {s['systems']} systems, "
-                   f"{s['contracts']} contracts; {warnings} data-quality warning(s)", err=True)
+                   f"{s['contracts']} contracts; {result.warnings} data-quality warning(s)",
+                   err=True)
+        if result.reused:
+            click.echo(f"estate: nothing has changed since the run of {result.reused} (the "
+                       f"same inputs, settings and estate; its outputs untouched), so nothing "
+                       f"was rewritten; --force rewrites them", err=True)
         for path in result.written:
             click.echo(str(path))
 

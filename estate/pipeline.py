@@ -14,6 +14,7 @@ stage (:mod:`estate.progress`).
 
 from __future__ import annotations
 
+import datetime
 import gc
 import json
 import logging
@@ -29,8 +30,11 @@ from estate.analyses import run_all
 from estate.config import Settings
 from estate.errors import InventoryError
 from estate.model import build_graph, load
+from estate.model.loader import discover
 from estate.output import atomic_path
 from estate.progress import Progress, as_progress
+from estate.reuse import (MapReuse, RunRecord, RunRecords, current, drawing_identity,
+                          files_written, input_digests, run_key)
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +47,8 @@ class Result:
     written: list = field(default_factory=list)
     timings: dict = field(default_factory=dict)
     notes: list = field(default_factory=list)     # things the user should know (stderr)
+    warnings: int = 0                             # data-quality warnings in the inputs
+    reused: Optional[str] = None                  # when set: nothing rewritten; the earlier run's time
 
 
 def check(estate, strict: bool = False) -> None:
@@ -56,16 +62,21 @@ def check(estate, strict: bool = False) -> None:
 
 
 def analyse(paths, outdir, settings: Settings, *, strict: bool = False, jobs: int = 1,
-            outputs: Optional[set] = None, progress=None, cache=None) -> Result:
+            outputs: Optional[set] = None, progress=None, cache=None, force: bool = False) -> Result:
     """Analyse the inventories under ``paths`` and write the outputs into ``outdir``.
 
-    ``cache`` is a :class:`~estate.cache.ParseCache` (None: parse every file);
-    ``progress`` a :class:`~estate.progress.Progress` or a function ``f(stage, done, total)``.
+    ``cache`` is a :class:`~estate.cache.ParseCache` (None: parse every file, reuse
+    nothing).  With a cache, a run whose inputs, settings and estate are those of the last
+    completed run into ``outdir``, whose outputs are untouched, rewrites nothing
+    (:mod:`estate.reuse`; ``Result.reused``) unless ``force``; unchanged maps are not
+    drawn again.  ``progress`` is a :class:`~estate.progress.Progress` or a function
+    ``f(stage, done, total)``.
     """
     timings: dict = {}
     progress = _Clock(as_progress(progress), timings)
     try:
-        return _analyse(paths, outdir, settings, strict, jobs, outputs, progress, cache, timings)
+        return _analyse(paths, outdir, settings, strict, jobs, outputs or DEFAULT_OUTPUTS,
+                        progress, cache, force, timings)
     finally:
         gc.unfreeze()
         if cache is not None:
@@ -74,7 +85,20 @@ def analyse(paths, outdir, settings: Settings, *, strict: bool = False, jobs: in
                                               for k, v in timings.items()}))
 
 
-def _analyse(paths, outdir, settings, strict, jobs, outputs, progress, cache, timings) -> Result:
+def _analyse(paths, outdir, settings, strict, jobs, outputs, progress, cache, force,
+             timings) -> Result:
+    outdir = Path(outdir)
+    records = key = earlier = None
+    if cache is not None:
+        with _timed(timings, "reuse:check"):
+            records = RunRecords(cache.root)
+            key = run_key(input_digests(discover(paths)), settings, outputs, strict)
+            earlier = records.get(outdir)
+        if not force and current(earlier, key):
+            return Result(None, None, {"summary": earlier.summary}, notes=earlier.notes,
+                          written=[outdir / name for name in earlier.written], timings=timings,
+                          warnings=earlier.warnings, reused=earlier.finished)
+        records.forget(outdir)      # a run that fails from here on leaves no record
     started = time.perf_counter()
     estate = load(paths, jobs=jobs, cache=cache, progress=progress)
     timings["load"] = time.perf_counter() - started
@@ -90,9 +114,9 @@ def _analyse(paths, outdir, settings, strict, jobs, outputs, progress, cache, ti
     progress.begin("analyse", len(ANALYSES))
     findings = run_all(estate, graph, settings, _Ticking(timings, progress))
     progress.end()
-    result = Result(estate, graph, findings, timings=timings)
-    outdir = Path(outdir)
-    outputs = outputs or DEFAULT_OUTPUTS
+    result = Result(estate, graph, findings, timings=timings,
+                    warnings=sum(1 for p in estate.problems if p.severity == "warning"))
+    reuse = MapReuse(earlier if not force else None, drawing_identity()) if records else None
     document = {"estate_version": __version__, "settings": settings.as_dict(), **findings}
     progress.begin("write", 1 + len(outputs & DEFAULT_OUTPUTS))
     maps_job = None
@@ -101,7 +125,7 @@ def _analyse(paths, outdir, settings, strict, jobs, outputs, progress, cache, ti
         if dot_available():
             def draw():
                 with _timed(timings, "write:maps"):
-                    return render_maps(estate, graph, findings, outdir / "maps", settings)
+                    return render_maps(estate, graph, findings, outdir / "maps", settings, reuse=reuse)
             # Graphviz does most of the work of the maps, in its own processes: with more
             # than one CPU, the maps are drawn from a thread while this one writes the
             # JSON and the register (the report needs the maps, so it comes last)
@@ -140,6 +164,16 @@ def _analyse(paths, outdir, settings, strict, jobs, outputs, progress, cache, ti
         result.written.append(outdir / "report.html")
         progress.advance()
     progress.end()
+    if reuse is not None:
+        timings["maps:reused"] = reuse.reused
+    if records is not None:
+        records.put(RunRecord(
+            key=key, outdir=str(outdir.resolve()), summary=findings["summary"],
+            finished=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+            warnings=result.warnings, notes=list(result.notes),
+            written=[Path(p).name for p in result.written],
+            files=files_written(outdir, result.written, maps),
+            maps=reuse.entries if reuse is not None else {}))
     return result
 
 

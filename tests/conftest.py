@@ -11,6 +11,17 @@ from estate.model import build_graph
 from estate_testing import AS_OF, load_mini, write_inventory
 
 
+@pytest.fixture(scope="session")
+def _cache_home(tmp_path_factory):
+    return tmp_path_factory.mktemp("xdg-cache")
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(monkeypatch, _cache_home):
+    """Runs without --cache-dir keep their cache in the test session's folder, not ~/.cache."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(_cache_home))
+
+
 @pytest.fixture
 def inventory(tmp_path):
     """``inventory(name, yaml_text)`` writes one inventory file into a fresh folder."""

@@ -56,6 +56,7 @@ structure of the DOT text.
 from __future__ import annotations
 
 import contextlib
+import functools
 import html
 import logging
 import math
@@ -172,7 +173,11 @@ _SPACE = re.compile(r"\s+")
 
 def clean(text, limit: Optional[int] = None) -> str:
     """One line of plain text: control characters dropped, whitespace collapsed."""
-    text = _SPACE.sub(" ", _CONTROL.sub("", "" if text is None else str(text))).strip()
+    if not (type(text) is str and text.isprintable() and "  " not in text
+            and text[:1] != " " and text[-1:] != " "):
+        # (the fast path above: printable text has no control characters and no white
+        # space but the ASCII space, so there is nothing to drop or collapse)
+        text = _SPACE.sub(" ", _CONTROL.sub("", "" if text is None else str(text))).strip()
     if limit and len(text) > limit:
         text = text[: limit - 1].rstrip() + "\u2026"
     return text
@@ -183,6 +188,7 @@ def esc(text, limit: Optional[int] = None) -> str:
     return html.escape(clean(text, limit), quote=True)
 
 
+@functools.lru_cache(maxsize=1 << 17, typed=True)     # names, colours and shapes recur on every map
 def quote(text) -> str:
     """A DOT quoted string whose content stays literal (backslashes and quotes escaped)."""
     return '"' + clean(text).replace("\\", "\\\\").replace('"', '\\"') + '"'
@@ -1104,7 +1110,12 @@ def run_graphviz(source: str, engine: str, outputs: dict, timeout: float) -> Non
             log.debug("%s: %s", engine, done.stderr.decode("utf-8", "replace").strip())
 
 
-def _render_one(m: Map, stem: str, outdir: Path, formats: list, timeout: float) -> dict:
+def _render_one(m: Map, stem: str, outdir: Path, formats: list, timeout: float, reuse=None) -> dict:
+    if reuse is not None:
+        earlier = reuse.lookup(stem, m.source, formats)
+        if earlier is not None:
+            log.debug("map %s: unchanged since the last run; not drawn again", m.id)
+            return earlier
     base = outdir.resolve().parent
     dot_path = inside(outdir, f"{stem}.dot")
     write_text(dot_path, m.source)
@@ -1130,16 +1141,20 @@ def _render_one(m: Map, stem: str, outdir: Path, formats: list, timeout: float) 
         files.update({fmt: path.relative_to(base).as_posix() for fmt, path in outputs.items()})
         break
     log.debug("map %s drawn in %.2f s", m.id, time.perf_counter() - started)
+    if reuse is not None:
+        reuse.remember(stem, m.source, formats, result)
     return result
 
 
 def render_maps(estate, graph, findings, outdir: Path, settings, *, workers: Optional[int] = None,
-                timeout: float = RENDER_TIMEOUT) -> list[dict]:
+                timeout: float = RENDER_TIMEOUT, reuse=None) -> list[dict]:
     """Draw every map into ``outdir``; one dict per map (paths relative to ``outdir``'s parent).
 
     Each dict: ``id``, ``kind``, ``title``, ``description`` (one sentence of alt text),
     ``files`` (``{"dot": ..., "svg": ..., "png": ...}``), ``engine``, and ``error`` when
-    Graphviz could not draw the map (its ``.dot`` file is still written).
+    Graphviz could not draw the map (its ``.dot`` file is still written).  ``reuse`` (an
+    :class:`estate.reuse.MapReuse`) hands back maps an earlier run drew from the same DOT
+    text, whose files are untouched, instead of drawing them again.
     """
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
@@ -1150,5 +1165,5 @@ def render_maps(estate, graph, findings, outdir: Path, settings, *, workers: Opt
     stems = _stems(maps)
     workers = workers or min(MAX_WORKERS, os.cpu_count() or 1, len(maps))
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        futures = [pool.submit(_render_one, m, stem, outdir, formats, timeout) for m, stem in zip(maps, stems)]
+        futures = [pool.submit(_render_one, m, stem, outdir, formats, timeout, reuse) for m, stem in zip(maps, stems)]
         return [f.result() for f in futures]

@@ -17,6 +17,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 import yaml
+from hypothesis import given, strategies as st
 
 from estate.config import Settings
 from estate.model import build_graph, load
@@ -415,6 +416,21 @@ def hostile(mini):
           depends_on: [{{system: alpha/a-1, via: sso}}]}}
     """
     return mini({"alpha.yaml": text, "beta.yaml": beta})
+
+
+@given(st.one_of(st.text(), st.text(alphabet=" \t\n\r\x00\x1f\x7f\x85\u00a0\u2028ab\"\\")),
+       st.one_of(st.none(), st.integers(1, 20)))
+def test_clean_drops_control_characters_and_collapses_white_space(text, limit):
+    # the definition clean's fast path for printable text must agree with
+    expected = re.sub(r"\s+", " ", re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", text)).strip()
+    if limit and len(expected) > limit:
+        expected = expected[:limit - 1].rstrip() + "\u2026"
+    assert maps.clean(text, limit) == expected
+    assert maps.quote(text) == '"' + maps.clean(text).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def test_quote_tells_numbers_of_equal_value_apart():
+    assert (maps.quote(1), maps.quote(1.0), maps.quote(True)) == ('"1"', '"1.0"', '"True"')
 
 
 def test_hostile_names_are_escaped_in_the_dot_text(hostile):
