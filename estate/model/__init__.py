@@ -17,7 +17,8 @@ from estate.errors import Problem
 from estate.model.catalogue import default_catalogue_files
 from estate.model.codes import name_of
 from estate.model.graph import build_graph
-from estate.model.loader import Positions, _no_gc, discover, parse_bytes, parse_file
+from estate.collector import collector_off
+from estate.model.loader import Positions, discover, parse_bytes, parse_file
 from estate.model.records import Estate
 from estate.model.validate import build_estate
 from estate.progress import as_progress
@@ -71,7 +72,7 @@ def iter_parse(files: list[str], jobs: int = 1, cache=None, progress=None):
 
     progress = as_progress(progress)
     progress.begin("read", len(files))
-    with _no_gc():
+    with collector_off(settle=True):
         if cache is None and jobs <= 1:
             for path in files:
                 yield parse_file(path)
@@ -163,11 +164,13 @@ class _Workers:
         self.pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _remembered(parsed, positions: Positions):
-    """Each parsed file, once its node index is handed to ``positions``."""
+def _remembered(parsed, positions: Positions, progress):
+    """Each parsed file, once its node index is handed to ``positions``; after the last,
+    the ``check`` stage begins (references across files, names, locating problems)."""
     for p in parsed:
         positions.remember(p)
         yield p
+    progress.begin("check")
 
 
 def _read(path: str) -> bytes:
@@ -195,9 +198,8 @@ def load(paths: Iterable[str], *, default_catalogue: bool = True, jobs: int = 1,
         parsed = parse(files, jobs) if files else []
     else:
         parsed = iter_parse(files, jobs, cache=cache, progress=progress) if files else []
-    with _no_gc():
-        estate = build_estate(_remembered(parsed, positions), defaults)
-        progress.begin("check")
+    with collector_off(settle=True):
+        estate = build_estate(_remembered(parsed, positions, progress), defaults)
         if not files:
             estate.problems.append(Problem(
                 code="E104", name=name_of("E104"), severity="error",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import sys
 
 import pytest
 
@@ -140,3 +142,120 @@ def test_inventories_are_never_modified(inventory):
     before = (path.read_bytes(), path.stat().st_mtime_ns)
     load_mini(inventory.folder)
     assert (path.read_bytes(), path.stat().st_mtime_ns) == before
+
+
+# --- speed without a change in results ------------------------------------------------------
+
+_ODD_VALUES = ['~', '""', '"  "', '" x "', '0', '-3', '7', '12.5', '2020.0', 'true', '2026-01-02',
+               '2026-01-02 03:04:05', '2026-13-45', '"01/02/2026"', 'Live', 'on premise', '" live"',
+               'live', 'hosted', 'high', 'api', 'framework', '"£12k"', '[]', '[a, 1]', '[a, b]',
+               '{}', '{a: 1}', '2101', '1949', '121', '.nan', 'x-1', '"x\\n"', 'A B']
+
+
+def _odd_inventory() -> str:
+    """Systems and contracts with one field set to each odd value, and clean ones between."""
+    system = {"id": "s", "name": "Ledger", "supports": "[council-tax]", "product": "iWorld",
+              "vendor": "Northgate", "version": '"2.1"', "hosting": "hosted", "status": "live",
+              "introduced": "2015", "end_of_support": "2028-01-31", "annual_cost": "1200",
+              "users": "30", "criticality": "high", "owner": "Finance",
+              "depends_on": "[{system: s0, via: api}, s1]",
+              "data": "{personal_data: true, api: false, export_formats: [csv], open_standards: []}"}
+    contract = {"id": "C", "supplier": "Northgate", "covers": "[s0]", "start": "2024-01-01",
+                "end": "2027-03-31", "extension_until": "2028-03-31", "notice_months": "3",
+                "annual_value": "100", "total_value": "300", "route": "framework",
+                "framework": "RM6098", "sme": "false", "procurement_started": "2023-06-01"}
+    extra = {"depends_on": ["[s0, ' ', '']", "[{system: ' '}]", "[{via: api}]", "s0", "[1]",
+                            "[{system: s0, bogus: 1}]", "[{system: s0, via: API}]", "[~]", "{}"],
+             "data": ["~", "{api: yes}", "{export_formats: csv}", "{x: 1}", "[]",
+                      "{personal_data: true, open_standards: [1]}"]}
+    lines = ["kind: authority", "authority: {id: alpha, name: Alpha Council}",
+             "lines_of_business:", "  - council-tax", "  - council-tax", "  - 2026-01-02", "  - 12"]
+    line = {"id": "local", "name": "Local", "maps_to": "council-tax", "statutory": "true",
+            "delivery": "in-house"}
+    for n, (key, value) in enumerate((k, v) for k in [*line, "unknown_key"]
+                                     for v in [*_ODD_VALUES, "in-house", None]):
+        entry = dict(line, id=f"l{n}")
+        if value is None:
+            entry.pop(key, None)
+        else:
+            entry[key] = value
+        lines.append(f"  - {{{', '.join(f'{k}: {v}' for k, v in entry.items())}}}")
+    lines.append("systems:")
+    n = 0
+    for fields, entries, prefix in ((system, "systems", "s"), (contract, "contracts", "C-")):
+        if entries == "contracts":
+            lines.append("contracts:")
+        for key in [*fields, "unknown_key"]:
+            for value in [*_ODD_VALUES, *extra.get(key, []), None]:
+                entry = dict(fields, id=f"{prefix}{n}")
+                if value is None:
+                    entry.pop(key, None)          # missing
+                else:
+                    entry[key] = value
+                n += 1
+                body = ", ".join(f"{k}: {v}" for k, v in entry.items())
+                lines.append(f"  - {{{body}}}")
+        lines.append(f"  - {{{', '.join(f'{k}: {v}' for k, v in dict(fields, id=f'{prefix}0').items())}}}")
+    return "\n".join(lines) + "\n"
+
+
+def test_clean_entries_build_the_same_records_and_problems_as_the_checks(inventory, monkeypatch):
+    # tests/model/test_validate.py would be the place for this: estate/model/validate.py
+    # builds clean entries directly (_clean_line, _clean_system, _clean_contract) and
+    # falls back to the checks for any other; with the shortcut off, everything must
+    # come out the same.
+    from estate.model import validate
+
+    inventory("alpha.yaml", _odd_inventory())
+
+    def everything():
+        estate = load_mini(inventory.folder)
+        return (repr(estate.authorities),
+                [(p.as_dict(), p.doc, p.where, p.key, p.other) for p in estate.problems])
+
+    shortcut = everything()
+    for shortcut_of in ("_clean_line", "_clean_system", "_clean_contract"):
+        monkeypatch.setattr(validate, shortcut_of, lambda *args: None)
+    checked = everything()
+    assert shortcut == checked
+    assert len(checked[1]) > 500          # the odd values are reported...
+    assert "Ledger" in checked[0] and "maps_to='council-tax'" in checked[0]   # ...and clean ones built
+
+
+def test_a_date_where_money_belongs_is_reported_not_a_crash(inventory):
+    inventory("alpha.yaml", """
+        kind: authority
+        authority: {id: alpha, name: Alpha Council}
+        systems:
+          - {id: a-rev, name: Revenues, supports: [council-tax], annual_cost: 2026-01-02}
+    """)
+    problem, = [p for p in load_mini(inventory.folder).errors]
+    assert (problem.code, problem.line) == ("E125", 4)
+    assert "must be a number of pounds, not the date 2026-01-02" in problem.message
+
+
+def test_equal_scalars_of_a_file_are_one_object():
+    parsed = parse_text("a: [text, text, 2026-01-02, 2026-01-02, 12345, 12345]\n"
+                        "b: {text: text}\nc: {text: 1}\n", "f.yaml")
+    (_, data), = parsed.docs
+    a = data["a"]
+    assert a[0] is a[1] is data["b"]["text"] and a[2] is a[3] and a[4] is a[5]
+    key_b, = data["b"]
+    key_c, = data["c"]
+    assert key_b is key_c is sys.intern("text")      # keys are the strings the code uses
+    assert parsed.docs == [(0, {"a": ["text", "text", dt.date(2026, 1, 2), dt.date(2026, 1, 2),
+                                      12345, 12345], "b": {"text": "text"}, "c": {"text": 1}})]
+
+
+def test_a_load_leaves_its_objects_in_the_oldest_generation(inventory):
+    inventory("alpha.yaml", """
+        kind: authority
+        authority: {id: alpha, name: Alpha Council}
+        systems:
+          - {id: a-rev, name: Revenues, supports: [council-tax]}
+    """)
+    assert gc.isenabled()
+    estate = load_mini(inventory.folder)
+    assert gc.isenabled()
+    young = {id(o) for o in gc.get_objects(generation=0)}
+    assert id(estate.authorities) not in young and id(estate.problems) not in young
