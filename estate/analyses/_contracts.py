@@ -42,6 +42,10 @@ from dataclasses import dataclass
 from typing import Iterable, Optional
 
 
+#: days in each month of a common year (``calendar.monthrange`` works out the weekday too)
+DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def add_months(day: dt.date, months: int) -> dt.date:
     """``day`` moved by ``months`` calendar months (negative: back), clamped to the month's end.
 
@@ -49,9 +53,9 @@ def add_months(day: dt.date, months: int) -> dt.date:
     datetime.date(2027, 2, 28)
     """
     index = day.year * 12 + (day.month - 1) + months
-    year, month = divmod(index, 12)
-    month += 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    year, month0 = divmod(index, 12)                 # month0: 0 for January
+    last = DAYS_IN_MONTH[month0] + (month0 == 1 and calendar.isleap(year))
+    return dt.date(year, month0 + 1, min(day.day, last))
 
 
 @dataclass(frozen=True)
@@ -124,6 +128,19 @@ def median_sales_cycle(contracts: Iterable) -> tuple[Optional[int], int]:
     return int(round(statistics.median(days))), len(days)
 
 
+def contracts_covering(estate, graph) -> dict:
+    """``{system qid: [the contracts that cover it]}``, contracts in the estate's order;
+    memoised on the graph of ``estate`` for the analyses that need it (do not change it)."""
+    memo = graph.graph.setdefault("_memo", {})
+    if "contracts_covering" not in memo:
+        covering: dict = {}
+        for c in estate.contracts():
+            for sid in c.covers:
+                covering.setdefault(sid if "/" in sid else f"{c.authority}/{sid}", []).append(c)
+        memo["contracts_covering"] = covering
+    return memo["contracts_covering"]
+
+
 def covered_systems(estate, contract) -> list:
     """The System records a contract covers (references that do not resolve are skipped)."""
     out = []
@@ -151,31 +168,35 @@ def system_lines(estate, system) -> list[str]:
     return out
 
 
-def contract_lines(estate, contract, taxonomy_only: bool = True) -> list[str]:
-    """Sorted line ids supported by the systems a contract covers."""
+def contract_lines(estate, contract, taxonomy_only: bool = True, systems=None) -> list[str]:
+    """Sorted line ids supported by the systems a contract covers (``systems``: those
+    systems, when the caller has them already)."""
     lines = set()
-    for system in covered_systems(estate, contract):
+    for system in covered_systems(estate, contract) if systems is None else systems:
         for line in system_lines(estate, system):
             if not taxonomy_only or "/" not in line:
                 lines.add(line)
     return sorted(lines)
 
 
-def contract_products(estate, contract) -> list[str]:
+def contract_products(estate, contract, systems=None) -> list[str]:
     """Sorted catalogue product ids of the (non-bespoke) systems a contract covers."""
-    return sorted({s.product_id for s in covered_systems(estate, contract)
-                   if s.product_id and not s.bespoke})
+    if systems is None:
+        systems = covered_systems(estate, contract)
+    return sorted({s.product_id for s in systems if s.product_id and not s.bespoke})
 
 
-def contract_share(estate, contract, lines=(), products=()) -> float:
+def contract_share(estate, contract, lines=(), products=(), systems=None) -> float:
     """The fraction (0-1) of a contract's value that serves some ``lines`` or ``products``.
 
     The value is split equally over the systems the contract covers, and each system's
     part equally over the lines it supports (the split the consolidation model uses for
     system costs).  With ``products``, a system's whole part counts when it is an
-    instance of one of them.  A contract that covers no system gives 0.
+    instance of one of them.  A contract that covers no system gives 0.  ``systems``: the
+    systems it covers, when the caller has them already.
     """
-    systems = covered_systems(estate, contract)
+    if systems is None:
+        systems = covered_systems(estate, contract)
     if not systems:
         return 0.0
     lines, products = set(lines), set(products)

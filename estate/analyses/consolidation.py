@@ -96,13 +96,17 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from operator import attrgetter
 
-from estate.analyses._contracts import and_list, earliest_exit, gbp, plural, system_lines
+from estate.analyses._contracts import (and_list, contracts_covering, earliest_exit, gbp, plural,
+                                        system_lines)
+from estate.analyses.dependencies import depends_on_edges
 from estate.model.records import PARTNERSHIP_KINDS
 
 KIND_ORDER = {kind: i for i, kind in enumerate(PARTNERSHIP_KINDS)}
 CLOUD = ("saas", "cloud")
 SHOW = 10   # systems named in one reason before "and N more"
+by_qid = attrgetter("qid")
 
 
 def find(estate, graph, settings) -> list[dict]:
@@ -113,6 +117,8 @@ def find(estate, graph, settings) -> list[dict]:
     for system in estate.systems():
         lines = system_lines(estate, system)
         context.n_lines[system.qid] = len(lines)
+        context.shares[system.qid] = (None if system.annual_cost is None else
+                                      system.annual_cost / max(1, len(lines)))
         if system.status not in ("live", "planned"):
             continue
         for key in lines:
@@ -174,18 +180,18 @@ class _Context:
     def __init__(self, estate, graph, settings):
         self.estate, self.settings = estate, settings
         self.groups = _groups(estate, graph)
-        self.dependents: dict[str, list] = {}
-        for u, v, kind in graph.edges(data="type"):
-            if kind == "depends_on":
-                self.dependents.setdefault(graph.nodes[v]["id"], []).append(graph.nodes[u]["id"])
-        self.contracts_of: dict[str, list] = {}
-        for c in estate.contracts():
-            for sid in c.covers:
-                qid = sid if "/" in sid else f"{c.authority}/{sid}"
-                self.contracts_of.setdefault(qid, []).append(c)
+        self.dependents: dict[str, list] = {}    # system -> the systems depending on it directly
+        self.retired: set = set()                # those of them that are retired
+        for u, v, _ in depends_on_edges(graph):
+            self.dependents.setdefault(v["id"], []).append(u["id"])
+            if u["status"] == "retired":
+                self.retired.add(u["id"])
+        self._reach: dict[str, frozenset] = {}
+        self.contracts_of: dict[str, list] = contracts_covering(estate, graph)
         self._exits: dict = {}
         self.planned: dict[tuple, list] = {}     # (line, authority) -> planned systems
         self.n_lines: dict[str, int] = {}        # system qid -> number of lines it supports
+        self.shares: dict[str, float] = {}       # system qid -> share(system)
         self._stacks: dict[tuple, list] = {}
 
     def stacks(self, line: str, authority: str, systems: list) -> list:
@@ -196,9 +202,7 @@ class _Context:
 
     def share(self, system):
         """This system's annual cost split equally over the lines it supports (None if unknown)."""
-        if system.annual_cost is None:
-            return None
-        return system.annual_cost / max(1, self.n_lines.get(system.qid, 1))
+        return self.shares[system.qid]
 
     def exit(self, contract):
         if contract.qid not in self._exits:
@@ -206,13 +210,25 @@ class _Context:
         return self._exits[contract.qid]
 
     def blast_radius(self, going: set) -> list[str]:
-        seen, todo = set(), deque(sorted(going))
-        while todo:
-            for dependent in self.dependents.get(todo.popleft(), ()):
-                if dependent not in seen and dependent not in going:
-                    seen.add(dependent)
-                    todo.append(dependent)
-        return sorted(q for q in seen if self.estate.system(q).status != "retired")
+        """Every system not retired that depends on one of ``going``, directly or through
+        others (retired ones included), and is not itself going."""
+        found: set = set()
+        for qid in going:
+            found.update(self.reach(qid))
+        return sorted(found - going)
+
+    def reach(self, qid: str) -> frozenset:
+        """The systems not retired that depend on ``qid``, directly or through others
+        (retired ones included), found once per system."""
+        if qid not in self._reach:
+            seen, todo = set(), deque([qid])
+            while todo:
+                for dependent in self.dependents.get(todo.popleft(), ()):
+                    if dependent not in seen:
+                        seen.add(dependent)
+                        todo.append(dependent)
+            self._reach[qid] = frozenset(seen - self.retired)
+        return self._reach[qid]
 
 
 def _groups(estate, graph) -> list[dict]:
@@ -233,11 +249,9 @@ def _groups(estate, graph) -> list[dict]:
         groups.append({"kind": "region", "id": key, "name": names[0],
                        "members": sorted(a.id for a in regions[key])})
     links: dict[str, set] = {}
-    for u, v, kind in graph.edges(data="type"):
-        if kind != "depends_on":
-            continue
-        a, b = graph.nodes[u]["authority"], graph.nodes[v]["authority"]
-        if a != b and "retired" not in (graph.nodes[u]["status"], graph.nodes[v]["status"]):
+    for u, v, _ in depends_on_edges(graph):
+        a, b = u["authority"], v["authority"]
+        if a != b and "retired" not in (u["status"], v["status"]):
             links.setdefault(a, set()).add(b)
             links.setdefault(b, set()).add(a)
     seen: set = set()
@@ -278,15 +292,16 @@ def _rank(ctx, pid, systems) -> dict:
         if share is not None:
             costs[s.authority] = costs.get(s.authority, 0.0) + share
     per_council = sum(costs.values()) / len(costs) if costs else None
+    api = sum(1 for s in systems if s.data.api)
+    cloud = sum(1 for s in systems if s.hosting in CLOUD)
     return {
         "product": pid, "name": estate.catalogue.products[pid].name, "councils": councils,
         "systems": systems, "past_support": eos,
         "support": (n - len(eos)) / n,
-        "api": sum(1 for s in systems if s.data.api) / n,
-        "cloud": sum(1 for s in systems if s.hosting in CLOUD) / n,
+        "api": api / n,
+        "cloud": cloud / n,
         "per_council": per_council,
-        "key": (-len(councils), -(n - len(eos)) / n, -sum(1 for s in systems if s.data.api) / n,
-                -sum(1 for s in systems if s.hosting in CLOUD) / n,
+        "key": (-len(councils), -(n - len(eos)) / n, -api / n, -cloud / n,
                 per_council if per_council is not None else math.inf, pid),
     }
 
@@ -335,6 +350,8 @@ def _stacks(systems: list) -> list[tuple[list, list]]:
     office), the others are add-ons (a portal or mobile app over it).  A stack that is
     all cycle has every system as a principal.
     """
+    if len(systems) == 1:
+        return [(list(systems), [])]
     ids = {s.qid: s for s in systems}
     depends = {q: set() for q in ids}
     near = {q: set() for q in ids}
@@ -364,10 +381,10 @@ def _stacks(systems: list) -> list[tuple[list, list]]:
 def _candidate(ctx, line, group, councils, at):
     estate, settings = ctx.estate, ctx.settings
     line_name = estate.line_name(line)
-    systems = sorted((s for a in councils for s in at[a]), key=lambda s: s.qid)
+    systems = sorted((s for a in councils for s in at[a]), key=by_qid)
     stacks = [stack for a in sorted(councils) for stack in ctx.stacks(line, a, at[a])]
-    principals = sorted((s for ps, _ in stacks for s in ps), key=lambda s: s.qid)
-    add_ons = sorted((s for _, ao in stacks for s in ao), key=lambda s: s.qid)
+    principals = sorted((s for ps, _ in stacks for s in ps), key=by_qid)
+    add_ons = sorted((s for _, ao in stacks for s in ao), key=by_qid)
     by_product: dict[str, list] = {}
     others = []
     for s in principals:
@@ -395,7 +412,7 @@ def _candidate(ctx, line, group, councils, at):
                                              x.qid))
         going = [x for x in instances if x is not kept]
     else:
-        going = sorted((x for ps in moving for x in ps), key=lambda x: x.qid)
+        going = sorted((x for ps in moving for x in ps), key=by_qid)
 
     shares = {s.qid: ctx.share(s) for s in systems}
     annual_cost = round(sum(v for v in shares.values() if v is not None), 2)
@@ -408,7 +425,7 @@ def _candidate(ctx, line, group, councils, at):
 
     going_ids = {s.qid for s in going}
     contracts = sorted({c.qid: c for s in going for c in ctx.contracts_of.get(s.qid, [])}.values(),
-                       key=lambda c: c.qid)
+                       key=by_qid)
     exits = [(c, ctx.exit(c)) for c in contracts]
     earliest = max((x.date for _, x in exits), default=None)
     uncontracted = [s for s in going if not ctx.contracts_of.get(s.qid)]
@@ -452,8 +469,9 @@ def _candidate(ctx, line, group, councils, at):
     reasons.append(f"They run {run}: {'; '.join(uses)}.")
     if add_ons:
         described = []
+        in_candidate = {y.qid for y in systems}
         for x in add_ons:
-            under = sorted(d.qid for d in x.depends_on if d.qid in {y.qid for y in systems})
+            under = sorted(d.qid for d in x.depends_on if d.qid in in_candidate)
             described.append(f"{x.qid} ({_product_label(estate, x)}, depends on {and_list(under)})")
         reasons.append(f"Treated as add-ons of the systems they depend on, not as products to converge "
                        f"on: {_names(described)}.")

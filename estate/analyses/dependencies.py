@@ -67,6 +67,39 @@ def _memo(graph) -> dict:
 # ------------------------------------------------------------------------------------------
 # the dependency graph of systems in service, and its transitive closure
 # ------------------------------------------------------------------------------------------
+#: the types of edge the analyses look up by type (:func:`edges_of_type`)
+LOOKED_UP = ("supports", "depends_on")
+
+
+def edges_of_type(graph, kind: str) -> list:
+    """The edges of one ``type`` of :data:`LOOKED_UP` as ``(u, v, edge attributes)``, in
+    the graph's edge order.
+
+    One pass over every edge finds them all, memoised on the graph, so that the analyses
+    needing ``supports`` or ``depends_on`` edges do not each walk the whole graph.
+    """
+    memo = _memo(graph)
+    if "edges_by_type" not in memo:
+        by_type: dict = {k: [] for k in LOOKED_UP}
+        for u, v, data in graph.edges(data=True):
+            found = by_type.get(data.get("type"))
+            if found is not None:
+                found.append((u, v, data))
+        memo["edges_by_type"] = by_type
+    return memo["edges_by_type"][kind]
+
+
+def depends_on_edges(graph) -> list:
+    """Every ``depends_on`` edge as ``(system attributes, its dependency's attributes, edge
+    attributes)``, in the graph's edge order (memoised)."""
+    memo = _memo(graph)
+    if "depends_on_edges" not in memo:
+        nodes = graph.nodes
+        memo["depends_on_edges"] = [(nodes[u], nodes[v], data)
+                                    for u, v, data in edges_of_type(graph, "depends_on")]
+    return memo["depends_on_edges"]
+
+
 def dependency_digraph(graph) -> nx.DiGraph:
     """Systems (by qualified id) and their ``depends_on`` edges, retired systems left out.
 
@@ -75,15 +108,10 @@ def dependency_digraph(graph) -> nx.DiGraph:
     """
     memo = _memo(graph)
     if "dependency_digraph" not in memo:
-        nodes = graph.nodes
         dep = nx.DiGraph()
-        for u, v, data in graph.edges(data=True):
-            if data.get("type") != "depends_on":
-                continue
-            nu, nv = nodes[u], nodes[v]
-            if nu.get("status") not in ACTIVE or nv.get("status") not in ACTIVE:
-                continue
-            dep.add_edge(nu["id"], nv["id"], via=list(data.get("via") or ["other"]))
+        dep.add_edges_from((du["id"], dv["id"], {"via": list(data.get("via") or ["other"])})
+                           for du, dv, data in depends_on_edges(graph)
+                           if du.get("status") in ACTIVE and dv.get("status") in ACTIVE)
         memo["dependency_digraph"] = dep
     return memo["dependency_digraph"]
 
@@ -178,17 +206,35 @@ def transitive_dependents(graph) -> Dependents:
     dep = dependency_digraph(graph)
     names = sorted(dep.nodes)
     index = {q: i for i, q in enumerate(names)}
-    cond = nx.condensation(dep)
-    members = {c: cond.nodes[c]["members"] for c in cond.nodes}
-    member_bits = {c: _bitset(index[q] for q in m) for c, m in members.items()}
-    ancestors: dict = {}
-    for c in nx.topological_sort(cond):
+    # the condensation, as lists: component c's members, the components it depends on
+    # and the components that depend on it directly
+    members = [list(m) for m in nx.strongly_connected_components(dep)]
+    component = {q: c for c, m in enumerate(members) for q in m}
+    needs = [set() for _ in members]
+    needed_by = [set() for _ in members]
+    for u, v in dep.edges():
+        cu, cv = component[u], component[v]
+        if cu != cv:
+            needs[cu].add(cv)
+            needed_by[cv].add(cu)
+    member_bits = [(index[m[0]], 1) if len(m) == 1 else _bitset(index[q] for q in m)
+                   for m in members]
+    # topological order (Kahn): a component once every component depending on it is done
+    waiting = [len(d) for d in needed_by]
+    ready = [c for c, n in enumerate(waiting) if not n]
+    ancestors: list = [None] * len(members)
+    while ready:
+        c = ready.pop()
         acc = (0, 0)
-        for p in cond.predecessors(c):
+        for p in needed_by[c]:
             acc = _union(acc, _union(ancestors[p], member_bits[p]))
         ancestors[c] = acc
+        for n in needs[c]:
+            waiting[n] -= 1
+            if not waiting[n]:
+                ready.append(n)
     sets, in_loop = {}, set()
-    for c, m in members.items():
+    for c, m in enumerate(members):
         # in a loop of 2+ systems each depends on the others; the set then holds the
         # system itself too, which count() and __getitem__ take off
         full = _union(ancestors[c], member_bits[c]) if len(m) > 1 else ancestors[c]
@@ -201,7 +247,7 @@ def transitive_dependents(graph) -> Dependents:
     systems = sorted(d["id"] for _, d in graph.nodes(data=True) if d.get("type") == "system")
     result = Dependents(names, index, sets, in_loop, systems)
     memo["transitive_dependents"] = result
-    memo["dependency_components"] = [sorted(m) for m in members.values() if len(m) > 1]
+    memo["dependency_components"] = [sorted(m) for m in members if len(m) > 1]
     return result
 
 

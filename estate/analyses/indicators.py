@@ -38,6 +38,7 @@ import statistics
 from collections import Counter
 
 from estate.analyses._contracts import add_months
+from estate.analyses.dependencies import edges_of_type
 
 IN_SERVICE = ("live", "retiring")
 
@@ -51,14 +52,17 @@ def line_support(graph) -> dict:
     """
     memo = graph.graph.setdefault("_memo", {})
     if "line_support" not in memo:
+        nodes = graph.nodes
+        supports: dict = {}          # system node -> its line nodes, in the graph's order
+        for u, v, _ in edges_of_type(graph, "supports"):
+            supports.setdefault(u, []).append(v)
         lines_of: dict = {}
         by_line: dict = {}
-        nodes = graph.nodes
         for n, data in nodes(data=True):
             if data.get("type") != "system":
                 continue
             qid, status, authority = data["id"], data.get("status"), data.get("authority")
-            lines = tuple(v for v, t in graph.succ[n].items() if t.get("type") == "supports")
+            lines = tuple(supports.get(n, ()))
             lines_of[qid] = lines
             for line in lines:
                 by_line.setdefault((authority, line), []).append((qid, status))
@@ -70,11 +74,7 @@ def partner_systems(estate, graph, authority: str, line_node: str) -> list:
     """Systems in service of councils sharing a partnership with ``authority`` that support
     ``line_node`` (a taxonomy line): how a ``delivery: shared-service`` line is supported."""
     memo = graph.graph.setdefault("_memo", {})
-    if "line_councils" not in memo:
-        by_node: dict = {}
-        for (aid, node), systems in line_support(graph)["by_line"].items():
-            by_node.setdefault(node, []).extend((aid, q, st) for q, st in systems)
-        memo["line_councils"] = by_node
+    by_line = line_support(graph)["by_line"]
     partners = memo.setdefault("partners", {})
     if authority not in partners:
         a = estate.authorities[authority]
@@ -84,8 +84,8 @@ def partner_systems(estate, graph, authority: str, line_node: str) -> list:
             found.update(p.members if p else ())
         found.discard(authority)
         partners[authority] = found
-    return sorted(q for aid, q, status in memo["line_councils"].get(line_node, ())
-                  if aid in partners[authority] and status in IN_SERVICE)
+    return sorted(q for partner in partners[authority]
+                  for q, status in by_line.get((partner, line_node), ()) if status in IN_SERVICE)
 
 
 def _count(n: int, word: str) -> str:

@@ -87,7 +87,7 @@ from __future__ import annotations
 
 import math
 
-from estate.analyses._contracts import earliest_exit
+from estate.analyses._contracts import contracts_covering, earliest_exit
 from estate.analyses.dependencies import dependency_digraph, transitive_dependents
 from estate.analyses._contracts import add_months
 from estate.analyses.indicators import line_support
@@ -100,6 +100,8 @@ CRITICALITY = {"low": 0.25, "medium": 0.5, "high": 0.75, "critical": 1.0}
 HEALTH_HOSTING = {"saas": 1.0, "cloud": 1.0, "hosted": 0.75, "hybrid": 0.5, "on-premise": 0.0}
 RISK_HOSTING = {"on-premise": 1.0, "hybrid": 0.5}
 HIGH = 0.5   # business value and technical health at or above this are "high" / "good"
+LIKELIHOOD_KEYS = {k: f"likelihood.{k}" for k in LIKELIHOOD_WEIGHTS}   # their names in factors
+IMPACT_KEYS = {k: f"impact.{k}" for k in IMPACT_WEIGHTS}
 
 
 def dependents_factor(n: int) -> float:
@@ -117,16 +119,23 @@ def users_factor(users: int) -> float:
 
 
 def _weighted(factors: dict, weights: dict) -> float:
-    """Weighted sum; a factor not judged adds nothing."""
-    return sum(weights[k] * v for k, v in factors.items() if k in weights)
+    """Weighted sum; a factor not judged adds nothing.  (Added up in the order judged, one
+    by one: the same float as ``sum`` gives, with no list to build for every system.)"""
+    total = 0
+    for k, v in factors.items():
+        if k in weights:
+            total += weights[k] * v
+    return total
 
 
 def _average(factors: dict, weights: dict):
     """Weighted average over the factors judged, or None when none was."""
-    judged = [k for k in weights if k in factors]
-    if not judged:
-        return None
-    return sum(weights[k] * factors[k] for k in judged) / sum(weights[k] for k in judged)
+    total = weight = 0
+    for k, w in weights.items():
+        if k in factors:
+            total += w * factors[k]
+            weight += w
+    return total / weight if weight else None
 
 
 def find(estate, graph, settings) -> list[dict]:
@@ -140,15 +149,29 @@ def find(estate, graph, settings) -> list[dict]:
     lines_of, by_line = support["lines_of"], support["by_line"]
     taxonomy = estate.catalogue.lines_of_business
 
-    covering: dict = {}
-    for c in estate.contracts():
-        for sid in c.covers:
-            covering.setdefault(sid if "/" in sid else f"{c.authority}/{sid}", []).append(c)
+    lines_seen: dict = {}
+
+    def statutory_line(a, lid: str) -> tuple:
+        """(statutory flag, name) of a line as council ``a`` writes it: the council's own
+        flag for the line, else the taxonomy's (found once per council and line)."""
+        key = (a.id, lid)
+        if key not in lines_seen:
+            local = a.lines.get(lid)
+            flag = local.statutory if local is not None else None
+            tax_id = local.taxonomy_id if local is not None else (lid if lid in taxonomy else None)
+            if flag is None and tax_id in taxonomy:
+                flag = taxonomy[tax_id].statutory
+            name = (estate.line_name(tax_id) if tax_id else (local.name or lid)) if flag else None
+            lines_seen[key] = (flag, name)
+        return lines_seen[key]
+
+    covering = contracts_covering(estate, graph)
 
     out = []
     for s in estate.systems():
         if s.status not in ("live", "retiring"):
             continue
+        qid = s.qid
         a = estate.authorities[s.authority]
         risk: dict = {}        # likelihood factors judged
         harm: dict = {}        # impact factors judged
@@ -172,11 +195,12 @@ def find(estate, graph, settings) -> list[dict]:
         else:
             risk["support"], health["support"] = 0.0, 1.0
 
-        contracts = covering.get(s.qid)
+        contracts = covering.get(qid)
         if not contracts:
             not_judged.append("contract")
         else:
-            c = max(contracts, key=lambda c: (c.latest_end, c.end, c.qid))
+            c = contracts[0] if len(contracts) == 1 else \
+                max(contracts, key=lambda c: (c.latest_end, c.end, c.qid))
             extension = (f" (it can be extended to {c.extension_until.isoformat()})"
                          if c.extension_until and c.extension_until > c.end else "")
             if c.latest_end < as_of:
@@ -252,7 +276,7 @@ def find(estate, graph, settings) -> list[dict]:
             if s.data.personal_data:
                 raised.append("holds personal data")
 
-        n = dependents.count(s.qid)
+        n = dependents.count(qid)
         harm["dependents"] = value["dependents"] = dependents_factor(n)
         if n:
             raised.append(f"{n} system{'s depend' if n > 1 else ' depends'} on it, directly or "
@@ -260,13 +284,9 @@ def find(estate, graph, settings) -> list[dict]:
 
         statutory, unknown = [], 0
         for lid in s.supports:
-            local = a.lines.get(lid)
-            flag = local.statutory if local is not None else None
-            tax_id = local.taxonomy_id if local is not None else (lid if lid in taxonomy else None)
-            if flag is None and tax_id in taxonomy:
-                flag = taxonomy[tax_id].statutory
+            flag, name = statutory_line(a, lid)
             if flag:
-                statutory.append(estate.line_name(tax_id) if tax_id else (local.name or lid))
+                statutory.append(name)
             elif flag is None:
                 unknown += 1
         if statutory:
@@ -306,10 +326,10 @@ def find(estate, graph, settings) -> list[dict]:
             health_notes.append("no technical-health factor could be judged; placed in the middle")
             th = 0.5
 
-        factors = {f"likelihood.{k}": v for k, v in risk.items()}
-        factors.update({f"impact.{k}": v for k, v in harm.items()})
+        factors = {LIKELIHOOD_KEYS[k]: v for k, v in risk.items()}
+        factors.update({IMPACT_KEYS[k]: v for k, v in harm.items()})
         out.append({
-            "system": s.qid, "name": s.name, "authority": s.authority, "status": s.status,
+            "system": qid, "name": s.name, "authority": s.authority, "status": s.status,
             "product": s.product_id, "vendor": s.vendor_id,
             "score": score, "rating": rating,
             "likelihood": round(likelihood, 3), "impact": round(impact, 3),
@@ -326,46 +346,51 @@ def find(estate, graph, settings) -> list[dict]:
         """Whether ``other`` has more business value, then better health, then a lower id."""
         return (rank[other], qid) > (rank[qid], other)
 
-    for r in out:
-        qid, bv, th = r["system"], r["_bv"], r["_th"]
-        authority = r["authority"]
-        quadrant = (f"business value {bv:.2f} ({'high' if bv >= HIGH else 'low'}) and technical "
-                    f"health {th:.2f} ({'good' if th >= HIGH else 'poor'}); {HIGH} divides low "
-                    "from high")
+    def low_value(r: dict, quadrant: str) -> str:
+        """The disposition of a low-value system: is a better live system there for its lines?"""
+        qid, authority, th = r["system"], r["authority"], r["_th"]
         lines = lines_of.get(qid, ())
-        linked = set(dep.predecessors(qid)) | set(dep.successors(qid)) if qid in dep else set()
+        linked = None            # the systems it depends on or that depend on it, if needed
         covered: dict = {}       # line -> live, independent systems better than this one
         for line in lines:
-            covered[line] = [o for o, status in by_line.get((authority, line), ())
-                             if o != qid and status == "live" and o not in linked
-                             and o in rank and better(o, qid)]
-        duplicated = bool(lines) and all(covered.values())
-        needed = [line for line in lines if not covered[line]]
-        if bv >= HIGH:
-            disposition = "invest" if th >= HIGH else "migrate"
-            r["reasons"].append(f"{disposition} (TIME): {quadrant}")
-        elif duplicated:
-            disposition = "eliminate"
+            others = [o for o, status in by_line.get((authority, line), ())
+                      if o != qid and status == "live" and o in rank and better(o, qid)]
+            if others and linked is None:
+                linked = set(dep.predecessors(qid)) | set(dep.successors(qid)) if qid in dep else set()
+            covered[line] = [o for o in others if o not in linked] if others else others
+        if lines and all(covered.values()):
             r["duplicated_by"] = sorted({o for others in covered.values() for o in others})
             r["reasons"].append(
                 f"eliminate (TIME): {quadrant}; every line it supports is also supported by a "
                 f"live system of {authority} with more business value or better health "
                 f"({', '.join(r['duplicated_by'])}), so it looks run in duplicate: check that "
                 "they cover what it does before retiring it")
-        elif th >= HIGH:
-            disposition = "tolerate"
+            return "eliminate"
+        if th >= HIGH:
             r["reasons"].append(f"tolerate (TIME): {quadrant}")
-        elif needed:
-            disposition = "migrate"
+            return "tolerate"
+        needed = [line for line in lines if not covered[line]]
+        if needed:
             names = [graph.nodes[ln].get("label") or ln for ln in needed]
             r["reasons"].append(
                 f"migrate (TIME): {quadrant}, which alone would say eliminate, but no better live "
                 f"system of {authority} supports {', '.join(names)}: the work is needed, so move "
                 "it to a healthier system")
+            return "migrate"
+        r["reasons"].append(f"eliminate (TIME): {quadrant}; it supports no recorded line of "
+                            "business")
+        return "eliminate"
+
+    for r in out:
+        bv, th = r["_bv"], r["_th"]
+        quadrant = (f"business value {bv:.2f} ({'high' if bv >= HIGH else 'low'}) and technical "
+                    f"health {th:.2f} ({'good' if th >= HIGH else 'poor'}); {HIGH} divides low "
+                    "from high")
+        if bv >= HIGH:         # the lines and their other systems matter only for low value
+            disposition = "invest" if th >= HIGH else "migrate"
+            r["reasons"].append(f"{disposition} (TIME): {quadrant}")
         else:
-            disposition = "eliminate"
-            r["reasons"].append(f"eliminate (TIME): {quadrant}; it supports no recorded line of "
-                                "business")
+            disposition = low_value(r, quadrant)
         r["disposition"] = disposition
         r["reasons"].extend(r.pop("_notes"))
         if r["status"] == "retiring":

@@ -90,16 +90,14 @@ from estate.analyses._contracts import (Exit, add_months, and_list, contract_lin
                                         earliest_exit, gbp, has_ended, median_sales_cycle, plural)
 
 
-@dataclass
+@dataclass(slots=True)
 class Item:
     contract: object
     exit: Exit
     earliest: dt.date
     latest: dt.date
-
-    @property
-    def qid(self) -> str:
-        return self.contract.qid
+    qid: str                 # the contract's
+    systems: list            # the systems it covers
 
 
 def find(estate, graph, settings) -> list[dict]:
@@ -120,19 +118,19 @@ def find(estate, graph, settings) -> list[dict]:
     leaving_line: Counter = Counter()
     leaving_product: Counter = Counter()
     for c in contracts:
-        lines = contract_lines(estate, c)
-        products = contract_products(estate, c)
+        systems = covered_systems(estate, c)
+        lines = contract_lines(estate, c, systems=systems)
+        products = contract_products(estate, c, systems=systems)
         if has_ended(c, as_of):
             ended_line.update(lines)
             ended_product.update(products)
             continue
-        systems = covered_systems(estate, c)
         if systems and all(s.status in ("retiring", "retired") for s in systems):
             leaving_line.update(lines)
             leaving_product.update(products)
             continue
         x = earliest_exit(c, as_of)
-        item = Item(c, x, x.date, max(x.date, c.latest_end))
+        item = Item(c, x, x.date, max(x.date, c.latest_end), c.qid, systems)
         for line in lines:
             by_line.setdefault(line, []).append(item)
         for pid in products:
@@ -223,9 +221,11 @@ def _finding(estate, settings, w, cycle: int, cycle_basis: str, ended: int,
     no_notice = [m for m in members if m.contract.notice_months is None]
     whole = round(sum(m.contract.annual_value for m in valued), 2)
     if w["kind"] == "line":
-        shares = {m.qid: contract_share(estate, m.contract, lines=w["lines"]) for m in members}
+        shares = {m.qid: contract_share(estate, m.contract, lines=w["lines"], systems=m.systems)
+                  for m in members}
     else:
-        shares = {m.qid: contract_share(estate, m.contract, products=w["products"]) for m in members}
+        shares = {m.qid: contract_share(estate, m.contract, products=w["products"],
+                                        systems=m.systems) for m in members}
     total = round(sum(m.contract.annual_value * shares[m.qid] for m in valued), 2)
     suppliers = sorted({m.contract.vendor_id or m.contract.supplier for m in members})
 
@@ -280,7 +280,7 @@ def _finding(estate, settings, w, cycle: int, cycle_basis: str, ended: int,
         top, biggest = parts[0]
         if len(members) > 1 and total > 0 and top / total > 0.5:
             text = f"{biggest.qid} makes up {round(100 * top / total)}% of that value"
-            if all(x.annual_cost is None for x in covered_systems(estate, biggest.contract)):
+            if all(x.annual_cost is None for x in biggest.systems):
                 text += ("; the systems it covers record no annual cost to compare it with, so how much "
                          "of it pays for technology rather than services is unknown")
             reasons.append(text + ".")

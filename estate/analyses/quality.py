@@ -41,6 +41,7 @@ nodes are let go once its items have lines, so memory stays flat on a national e
 
 from __future__ import annotations
 
+from estate.analyses._contracts import contracts_covering
 from estate.model.codes import name_of, severity_of
 from estate.model.loader import Positions
 
@@ -96,11 +97,7 @@ def find(estate, graph, settings) -> list[dict]:
     as_of = settings.as_of
     positions(graph, estate)
     item = _Items(graph)
-    covered: dict[str, list] = {}
-    for c in estate.contracts():
-        for sid in c.covers:
-            qid = sid if "/" in sid else f"{c.authority}/{sid}"
-            covered.setdefault(qid, []).append(c)
+    covered = contracts_covering(estate, graph)
 
     for s in estate.systems():
         if s.status != "live":

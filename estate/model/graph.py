@@ -24,8 +24,10 @@ unknown); contract -covers-> system; contract -supplied_by-> vendor; authority
 
 from __future__ import annotations
 
+
 import networkx as nx
 
+from estate.collector import collector_off
 from estate.model.records import Estate
 
 
@@ -42,7 +44,37 @@ def line_node(authority, line_id: str) -> str:
 
 
 def build_graph(estate: Estate) -> nx.DiGraph:
+    """The estate's graph (nodes and edges as in the module docstring).
+
+    Nodes are added as they come; edges are collected in order and added in one call at
+    the end (every end already a node), which gives the same graph, in the same order,
+    as adding each edge at once, without the cost of a call per edge.  The collector is
+    off meanwhile: a graph holds no cycles to collect, only objects that collections
+    would walk again and again.
+    """
+    with collector_off():
+        return _build(estate)
+
+
+# one attribute dictionary per kind of edge: add_edges_from copies it into each edge
+RUNS, SUPPORTS, INSTANCE_OF, MADE_BY = ({"type": t} for t in ("runs", "supports", "instance_of",
+                                                              "made_by"))
+SUPPLIED_BY, COVERS, MEMBER_OF = ({"type": t} for t in ("supplied_by", "covers", "member_of"))
+
+
+def _build(estate: Estate) -> nx.DiGraph:
     g = nx.DiGraph()
+    edges: list = []
+    link = edges.append
+    nodes = g.nodes                        # ``n in nodes``: is n a node already
+
+    def link_to(u: str, v: str, data: dict) -> None:
+        """An edge whose end ``v`` may not be a node yet: it becomes one now, bare, as
+        adding the edge at once would make it."""
+        if v not in nodes:
+            g.add_node(v)
+        link((u, v, data))
+
     cat = estate.catalogue
     for line in cat.lines_of_business.values():
         g.add_node(node("line", line.id), type="line", label=line.name, function=line.function,
@@ -53,7 +85,7 @@ def build_graph(estate: Estate) -> nx.DiGraph:
         g.add_node(node("product", product.id), type="product", label=product.name, record=product,
                    id=product.id)
         if product.vendor in cat.vendors:
-            g.add_edge(node("product", product.id), node("vendor", product.vendor), type="made_by")
+            link((node("product", product.id), node("vendor", product.vendor), MADE_BY))
     for partnership in cat.partnerships.values():
         g.add_node(node("partnership", partnership.id), type="partnership", label=partnership.name,
                    record=partnership, kind=partnership.kind, id=partnership.id)
@@ -62,47 +94,52 @@ def build_graph(estate: Estate) -> nx.DiGraph:
         g.add_node(an, type="authority", label=a.name, record=a, id=a.id)
         for pid in a.partnerships:
             if pid in cat.partnerships:
-                g.add_edge(an, node("partnership", pid), type="member_of")
+                link((an, node("partnership", pid), MEMBER_OF))
+        line_nodes = {}                    # line id as the council writes it -> its node
         for line in a.lines.values():
-            ln = line_node(a, line.id)
-            if ln not in g:
+            ln = line_nodes[line.id] = line_node(a, line.id)
+            if ln not in nodes:
                 g.add_node(ln, type="line", label=line.name or line.id, function="Local", local=True,
                            id=f"{a.id}/{line.id}")
-            g.add_edge(an, ln, type="runs")
+            link((an, ln, RUNS))
         for s in a.systems.values():
             sn = node("system", s.qid)
             g.add_node(sn, type="system", label=s.name, record=s, authority=a.id, status=s.status,
                        id=s.qid)
-            g.add_edge(an, sn, type="runs")
+            link((an, sn, RUNS))
             for lid in s.supports:
-                ln = line_node(a, lid)
-                if ln in g:
-                    g.add_edge(sn, ln, type="supports")
+                ln = line_nodes.get(lid) or line_node(a, lid)
+                if ln in nodes:
+                    link((sn, ln, SUPPORTS))
             if s.product_id:
-                g.add_edge(sn, node("product", s.product_id), type="instance_of")
+                link_to(sn, node("product", s.product_id), INSTANCE_OF)
             elif s.vendor_id:
-                g.add_edge(sn, node("vendor", s.vendor_id), type="made_by")
+                link_to(sn, node("vendor", s.vendor_id), MADE_BY)
         for c in a.contracts.values():
             cn = node("contract", c.qid)
             g.add_node(cn, type="contract", label=c.id, record=c, authority=a.id, id=c.qid)
-            g.add_edge(an, cn, type="runs")
+            link((an, cn, RUNS))
             if c.vendor_id:
-                g.add_edge(cn, node("vendor", c.vendor_id), type="supplied_by")
-    # dependencies last, once every system node exists
+                link_to(cn, node("vendor", c.vendor_id), SUPPLIED_BY)
+    # dependencies last, once every system node exists; a system listing one twice (by
+    # different routes) has one edge, listing every route
+    via: dict = {}                         # (system node, its dependency's node) -> via
     for s in estate.systems():
         for dep in s.depends_on:
             target = node("system", dep.qid)
-            if dep.resolved and target in g:
-                sn = node("system", s.qid)
-                if g.has_edge(sn, target):
-                    g.edges[sn, target]["via"] = sorted(set(g.edges[sn, target]["via"]) | {dep.via or "other"})
+            if dep.resolved and target in nodes:
+                key = (node("system", s.qid), target)
+                if key in via:
+                    via[key] = sorted(set(via[key]) | {dep.via or "other"})
                 else:
-                    g.add_edge(sn, target, type="depends_on", via=[dep.via or "other"])
+                    via[key] = [dep.via or "other"]
+    edges.extend((u, v, {"type": "depends_on", "via": routes}) for (u, v), routes in via.items())
     for c in estate.contracts():
         for sid in c.covers:
             qid = sid if "/" in sid else f"{c.authority}/{sid}"
-            if node("system", qid) in g:
-                g.add_edge(node("contract", c.qid), node("system", qid), type="covers")
+            if node("system", qid) in nodes:
+                link((node("contract", c.qid), node("system", qid), COVERS))
+    g.add_edges_from(edges)
     return g
 
 

@@ -36,6 +36,18 @@ def test_add_months(day, months, expected):
     assert add_months(D(day), months) == D(expected)
 
 
+def test_add_months_agrees_with_the_calendar_at_every_month_end():
+    import calendar
+    for year in range(1999, 2032):
+        for month in range(1, 13):
+            for day in range(28, calendar.monthrange(year, month)[1] + 1):
+                for months in range(-25, 26):
+                    y, m = divmod(year * 12 + month - 1 + months, 12)
+                    last = calendar.monthrange(y, m + 1)[1]
+                    assert add_months(dt.date(year, month, day), months) == \
+                        dt.date(y, m + 1, min(day, last))
+
+
 def test_notice_can_still_be_given_so_it_ends_at_end():
     # deadline = 2027-12-31 - 6 months = 2027-06-30, after 2026-11-21
     x = earliest_exit(contract("2027-12-31", notice_months=6), AS_OF)

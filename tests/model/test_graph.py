@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
 
-from estate.model.graph import dependency_graph, line_node
+from estate.model.graph import build_graph, dependency_graph, line_node
 
 
 FILES = {
@@ -67,3 +68,46 @@ def test_dependency_view_holds_only_systems_and_dependencies(mini):
                                   ("system:alpha/rev", "system:alpha/fin"),
                                   ("system:alpha/rev", "system:beta/ledger")]
     assert all(deps.nodes[n]["type"] == "system" for n in deps.nodes)
+
+
+def test_a_dependency_listed_twice_is_one_edge_with_every_route(mini):
+    files = dict(FILES)
+    files["gamma.yaml"] = """
+        kind: authority
+        authority: {id: gamma, name: Gamma Council}
+        systems:
+          - {id: a, name: A, supports: [], depends_on: [{system: b, via: sso}, {system: b, via: api}]}
+          - {id: b, name: B, supports: []}
+    """
+    estate, g = mini(files)
+    assert g.edges["system:gamma/a", "system:gamma/b"] == {"type": "depends_on", "via": ["api", "sso"]}
+
+
+def test_nodes_and_each_nodes_edges_come_in_the_order_of_the_records(mini):
+    estate, g = mini(FILES)
+    kinds = [t for _, t in g.nodes(data="type")]
+    # the catalogue first (lines, vendors, products, partnerships), then council by council
+    first = kinds.index("authority")
+    assert set(kinds[:first]) == {"line", "vendor", "product", "partnership"}
+    alpha = [n for n in g if n.startswith(("system:alpha/", "contract:alpha/"))]
+    assert alpha == ["system:alpha/rev", "system:alpha/fin", "system:alpha/mkt", "contract:alpha/A-1"]
+    # an authority runs its lines, then its systems, then its contracts
+    assert [v for v in g.succ["authority:alpha"] if not v.startswith("partnership:")] == [
+        "line:council-tax", "line:alpha/markets", "line:tenancy-management",
+        "system:alpha/rev", "system:alpha/fin", "system:alpha/mkt", "contract:alpha/A-1"]
+    # a system: its lines, its product, then its dependencies in the order written
+    assert list(g.succ["system:alpha/rev"]) == ["line:council-tax", "product:nec-revenues-benefits",
+                                                "system:alpha/fin", "system:beta/ledger"]
+
+
+def test_building_leaves_the_garbage_collector_as_it_was(mini):
+    estate, _ = mini(FILES)
+    assert gc.isenabled()
+    build_graph(estate)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        build_graph(estate)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
