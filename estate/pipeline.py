@@ -31,7 +31,7 @@ from estate.config import Settings
 from estate.errors import InventoryError
 from estate.model import build_graph, load
 from estate.model.loader import discover
-from estate.output import atomic_path
+from estate.output import write_json_stream
 from estate.progress import Progress, as_progress
 from estate.reuse import (MapReuse, RunRecord, RunRecords, current, drawing_identity,
                           files_written, input_digests, run_key)
@@ -114,6 +114,7 @@ def _analyse(paths, outdir, settings, strict, jobs, outputs, progress, cache, fo
     progress.begin("analyse", len(ANALYSES))
     findings = run_all(estate, graph, settings, _Ticking(timings, progress))
     progress.end()
+    gc.freeze()         # the findings, too, live to the end of the run
     result = Result(estate, graph, findings, timings=timings,
                     warnings=sum(1 for p in estate.problems if p.severity == "warning"))
     reuse = MapReuse(earlier if not force else None, drawing_identity()) if records else None
@@ -137,7 +138,7 @@ def _analyse(paths, outdir, settings, strict, jobs, outputs, progress, cache, fo
     maps: list = []
     try:
         with _timed(timings, "write:analysis.json"):
-            _write_json(outdir / "analysis.json", document)
+            write_json_stream(outdir / "analysis.json", document)
         result.written.append(outdir / "analysis.json")
         progress.advance()
         if isinstance(maps_job, _Now):
@@ -207,16 +208,6 @@ class _Thread:
         if self.error is not None:
             raise self.error
         return self.value
-
-
-def _write_json(dest, document: dict) -> None:
-    """``estate.output.write_json``, streamed to the file: the same bytes, without holding
-    the whole text in memory (400 councils: 385 MB of text, 1.4 GB at the peak, and
-    slower)."""
-    with atomic_path(dest) as tmp:
-        with open(tmp, "w", encoding="utf-8") as out:
-            json.dump(document, out, indent=2, ensure_ascii=False, default=str)
-            out.write("\n")
 
 
 class _Clock(Progress):

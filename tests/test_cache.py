@@ -315,11 +315,10 @@ def test_a_bar_draws_each_stage_on_a_terminal_and_nothing_elsewhere():
 
 
 def test_analysis_json_is_streamed_with_the_bytes_write_json_gives(tmp_path):
-    from estate.output import write_json
-    from estate.pipeline import _write_json
+    from estate.output import write_json, write_json_stream
 
     document = {"b": [1, {"x": "é", "d": __import__("datetime").date(2026, 1, 2)}], "a": {}}
-    _write_json(tmp_path / "streamed.json", document)
+    write_json_stream(tmp_path / "streamed.json", document)
     write_json(tmp_path / "whole.json", document)
     assert (tmp_path / "streamed.json").read_bytes() == (tmp_path / "whole.json").read_bytes()
     assert [p.name for p in tmp_path.iterdir()] != [] and not list(tmp_path.glob(".*"))

@@ -70,7 +70,8 @@ docs/report.md): ``available`` is false when the findings key is missing, and a
 template says "no findings" rather than "none found".
 
 Filters the templates can use: ``money`` (``£1,234``), ``money_short`` (``£4.2m``),
-``pct`` (``0.904`` -> ``90%``), ``num`` (``12,345``), ``date`` (``31 Mar 2027``).
+``pct`` (``0.904`` -> ``90%``), ``num`` (``12,345``), ``date`` (``31 Mar 2027``),
+``contract_ends`` (``; C-1 Civica ends 31 Mar 2027 (W1)`` for each of a list of contracts).
 """
 
 from __future__ import annotations
@@ -80,17 +81,18 @@ import datetime as dt
 import logging
 import os
 import re
-import xml.etree.ElementTree as ET
 from dataclasses import asdict, is_dataclass
 from importlib import resources
 from pathlib import Path
 from types import TracebackType
 from typing import Optional
+from xml.parsers import expat
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from estate import __version__
+from estate.collector import collector_off
 from estate.errors import OutputError, UsageError
 from estate.output import safe_name, write_text
 
@@ -150,8 +152,10 @@ SECTIONS = (
 def write_report(estate, findings: dict, maps: list, path: Path, settings) -> Path:
     """Render the report and write it atomically to ``path``; maps are read from beside it."""
     path = Path(path)
-    context = report_context(estate, findings, maps, settings, base=path.parent)
-    write_text(path, render_report(context, settings))
+    with collector_off():
+        context = report_context(estate, findings, maps, settings, base=path.parent)
+        text = render_report(context, settings)
+    write_text(path, text)
     return path
 
 
@@ -176,7 +180,8 @@ def environment(settings) -> jinja2.Environment:
     env = jinja2.Environment(loader=template_loader(getattr(settings, "templates", None)),
                              autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters.update(money=money, money_short=money_short, pct=pct, num=num, date=date_text)
+    env.filters.update(money=money, money_short=money_short, pct=pct, num=num, date=date_text,
+                       contract_ends=contract_ends)
     return env
 
 
@@ -258,6 +263,10 @@ def num(value) -> str:
     return f"{n:,.0f}" if float(n).is_integer() else f"{n:,.1f}"
 
 
+#: "Jan"... ("" first): ``calendar.month_abbr`` asks strftime every time it is read
+_MONTH_ABBR = tuple(calendar.month_abbr)
+
+
 def date_text(value) -> str:
     """``31 Mar 2027`` from an ISO date or a date; "not known" when missing."""
     if value in (None, ""):
@@ -268,8 +277,16 @@ def date_text(value) -> str:
         except ValueError:
             return value
     if isinstance(value, dt.date):
-        return f"{value.day} {calendar.month_abbr[value.month]} {value.year}"
+        return f"{value.day} {_MONTH_ABBR[value.month]} {value.year}"
     return str(value)
+
+
+def contract_ends(contracts) -> Markup:
+    """``; C-1 Civica ends 31 Mar 2027 (W1, W2)`` for each contract (rows of ``contracts``):
+    the timeline's tooltips list thousands, too many for a loop in the template."""
+    return escape("".join(
+        f"; {c['contract']} {c['supplier']} ends {date_text(c['end'])}"
+        + (f" ({', '.join(map(str, c['windows']))})" if c["windows"] else "") for c in contracts))
 
 
 # --------------------------------------------------------------------------- the context
@@ -311,10 +328,10 @@ def report_context(estate, findings: dict, maps: list, settings, *,
                                TOP_RISKS),
             "duplicates": _head(duplicates, TOP),
             "counts": {
-                "consolidation": len(consolidation["rows"]),
+                "consolidation": _total(consolidation),
                 "windows": len(windows["rows"]),
                 "red_risks": risks["counts"]["red"],
-                "duplicates": len(duplicates["rows"]),
+                "duplicates": _total(duplicates),
             },
         },
         "councils": councils,
@@ -339,13 +356,27 @@ def report_context(estate, findings: dict, maps: list, settings, *,
 
 
 def _capped(context: dict) -> dict:
-    """Cut each long table to its first :data:`SCREEN_ROWS` rows, keeping ``<list>_total``."""
+    """Cut each long table to its first :data:`SCREEN_ROWS` rows, keeping ``<list>_total``.
+
+    A section built from its first rows only (:func:`_screen`) already holds its total.
+    """
     for key, part in CAPPED:
         section = context[key]
         rows = section.get(part) or []
-        section[f"{part}_total"] = len(rows)
+        section[f"{part}_total"] = section.pop(f"{part}_total", len(rows))
         section[part] = rows[:SCREEN_ROWS]
     return context
+
+
+def _screen(items: Optional[list]) -> tuple:
+    """``(the items a capped table shows, how many there are)``: rows past
+    :data:`SCREEN_ROWS` are never shown, so they are not built either."""
+    return (None, 0) if items is None else (items[:SCREEN_ROWS], len(items))
+
+
+def _total(section: dict) -> int:
+    """How many rows a section has, shown or not."""
+    return section.get("rows_total", len(section["rows"]))
 
 
 def _maps(maps: list, base: Path) -> list:
@@ -384,17 +415,26 @@ class _Names:
         self.products = getattr(cat, "products", {}) or {}
         self.partnerships = getattr(cat, "partnerships", {}) or {}
         self.authorities = getattr(estate, "authorities", {}) or {}
+        self.systems: dict = {}        # qid -> system ref, made once (a table can name a system often)
 
     def authority(self, aid) -> str:
         a = self.authorities.get(aid)
         return a.name if a else str(aid or "")
 
     def system(self, qid) -> dict:
+        """A system ref: ``{id, name, authority, authority_name}``."""
+        return dict(self.ref(qid))     # a copy each time, as whoever uses the context may change it
+
+    def ref(self, qid) -> dict:
+        """:meth:`system`'s ref itself, made once per system: to read, not to hand out."""
         qid = str(qid or "")
-        s = self.estate.system(qid) if self.estate is not None else None
-        authority = qid.partition("/")[0]
-        return {"id": qid, "name": s.name if s else qid.partition("/")[2] or qid,
-                "authority": authority, "authority_name": self.authority(authority)}
+        ref = self.systems.get(qid)
+        if ref is None:
+            s = self.estate.system(qid) if self.estate is not None else None
+            authority = qid.partition("/")[0]
+            ref = self.systems[qid] = {"id": qid, "name": s.name if s else qid.partition("/")[2] or qid,
+                                       "authority": authority, "authority_name": self.authority(authority)}
+        return ref
 
     def line(self, line_id, given=None) -> str:
         if given:
@@ -447,7 +487,9 @@ def _section(items: Optional[list], **extra) -> dict:
 
 
 def _head(section: dict, n: int) -> dict:
-    return {**section, "rows": section["rows"][:n], "more": max(0, len(section["rows"]) - n)}
+    head = {k: v for k, v in section.items() if k != "rows_total"}
+    head.update(rows=section["rows"][:n], more=max(0, _total(section) - n))
+    return head
 
 
 def _strs(value) -> list:
@@ -455,7 +497,7 @@ def _strs(value) -> list:
         return []
     if isinstance(value, (str, int, float)):
         return [str(value)]
-    return [str(v) for v in value]
+    return list(map(str, value))
 
 
 def _subtitle(council_names: list, summary: dict) -> str:
@@ -514,7 +556,7 @@ def _councils(findings, names) -> dict:
 
 
 def _duplicates(findings, names) -> dict:
-    items = _list(findings, "duplicates")
+    items, total = _screen(_list(findings, "duplicates"))
     out = [{
         "authority": str(d.get("authority") or ""),
         "authority_name": names.authority(d.get("authority")),
@@ -526,11 +568,11 @@ def _duplicates(findings, names) -> dict:
         "annual_cost": d.get("annual_cost"),
         "reasons": _strs(d.get("reasons")),
     } for d in items or []]
-    return _section(None if items is None else out)
+    return _section(None if items is None else out, rows_total=total)
 
 
 def _shared_products(findings, names) -> dict:
-    items = _list(findings, "shared_products")
+    items, total = _screen(_list(findings, "shared_products"))
     out = [{
         "product": str(p.get("product") or ""),
         "product_name": names.product(p.get("product"), p.get("product_name")),
@@ -541,11 +583,11 @@ def _shared_products(findings, names) -> dict:
         "annual_cost": p.get("annual_cost"),
         "reasons": _strs(p.get("reasons")),
     } for p in items or []]
-    return _section(None if items is None else out)
+    return _section(None if items is None else out, rows_total=total)
 
 
 def _consolidation(findings, names) -> dict:
-    items = _list(findings, "consolidation_candidates")
+    items, total = _screen(_list(findings, "consolidation_candidates"))
     out = []
     for c in items or []:
         group = c.get("group") if isinstance(c.get("group"), dict) else {}
@@ -576,7 +618,7 @@ def _consolidation(findings, names) -> dict:
             "blast_radius": [names.system(q) for q in _strs(c.get("blast_radius"))],
             "reasons": _strs(c.get("reasons")),
         })
-    return _section(None if items is None else out)
+    return _section(None if items is None else out, rows_total=total)
 
 
 def _date_str(value) -> Optional[str]:
@@ -653,20 +695,26 @@ RATINGS = ("red", "amber", "green")
 def _risks(findings, names) -> dict:
     items = _list(findings, "legacy_risks")
     out = []
-    for r in items or []:
-        ref = names.system(r.get("system"))
-        rating = str(r.get("rating") or "").lower()
+    counts = dict.fromkeys(RATINGS, 0)
+    for r in items or []:          # every system of the estate: kept lean
+        get = r.get
+        ref = names.ref(get("system"))
+        rating = str(get("rating") or "").lower()
+        if rating in counts:
+            counts[rating] += 1
+        else:
+            rating = ""
+        product = get("product")
         out.append({
-            "system": ref["id"], "name": str(r.get("name") or ref["name"]),
-            "authority_name": names.authority(r.get("authority") or ref["authority"]),
-            "product_name": names.product(r.get("product")) if r.get("product") else "",
-            "score": r.get("score"),
-            "rating": rating if rating in RATINGS else "",
-            "disposition": str(r.get("disposition") or ""),
-            "not_judged": _strs(r.get("not_judged")),
-            "reasons": _strs(r.get("reasons")),
+            "system": ref["id"], "name": str(get("name") or ref["name"]),
+            "authority_name": names.authority(get("authority") or ref["authority"]),
+            "product_name": names.product(product) if product else "",
+            "score": get("score"),
+            "rating": rating,
+            "disposition": str(get("disposition") or ""),
+            "not_judged": _strs(get("not_judged")),
+            "reasons": _strs(get("reasons")),
         })
-    counts = {k: sum(1 for r in out if r["rating"] == k) for k in RATINGS}
     return _section(None if items is None else out, counts=counts,
                     shown=[r for r in out if r["rating"] != "green"])
 
@@ -707,21 +755,33 @@ def _data_quality(findings) -> dict:
             base = os.path.dirname(os.path.commonpath([os.path.dirname(f) for f in files]))
         except ValueError:        # paths on different drives
             base = ""
+    shown, total = _screen(items)
+    relative: dict = {}           # each file's path relative to base, worked out once
+
+    def file_of(q) -> str:
+        file = str(q.get("file") or "")
+        if not (base and file):
+            return file
+        if file not in relative:
+            relative[file] = os.path.relpath(file, base)
+        return relative[file]
+
     out = [{
         "severity": str(q.get("severity") or "info"), "code": str(q.get("code") or ""),
-        "name": str(q.get("name") or ""),
-        "file": os.path.relpath(str(q["file"]), base) if base and q.get("file") else str(q.get("file") or ""),
+        "name": str(q.get("name") or ""), "file": file_of(q),
         "line": q.get("line") or None, "message": str(q.get("message") or ""),
         "hint": str(q.get("hint") or ""),
-    } for q in items or []]
+    } for q in shown or []]
     codes: dict = {}
-    for q in out:
-        key = (q["code"], q["name"], q["severity"])
+    severities = {"warning": 0, "info": 0}
+    for q in items or []:         # every problem counts, shown or not
+        key = (str(q.get("code") or ""), str(q.get("name") or ""), str(q.get("severity") or "info"))
         codes[key] = codes.get(key, 0) + 1
+        if key[2] in severities:
+            severities[key[2]] += 1
     by_code = [{"code": c, "name": n, "severity": s, "count": k}
                for (c, n, s), k in sorted(codes.items(), key=lambda kv: (-kv[1], kv[0]))]
-    severities = {s: sum(1 for q in out if q["severity"] == s) for s in ("warning", "info")}
-    return _section(None if items is None else out, by_code=by_code, counts=severities)
+    return _section(None if items is None else out, by_code=by_code, counts=severities, rows_total=total)
 
 
 def _settings(findings, settings) -> list:
@@ -1006,58 +1066,238 @@ def sanitise_svg(text: str, *, id_prefix: str = "", label: str = "") -> Markup:
     ``expression()``, and links whose scheme is not http(s) or mailto (so no
     ``javascript:`` or ``data:``).  Prefixes ids (two maps on one page must not share
     ``node1``), makes the drawing scale to the page, and labels it (``role="img"``).
+
+    The drawing is parsed with expat and written back as it streams past
+    (:class:`_SvgWriter`) in ElementTree's serialisation (the ``svg`` namespace the
+    default, attributes in document order, ``" />"`` for an empty element), which this
+    used until building and writing the tree took half the report's time.
     """
     body = _PROLOG.sub("", text).strip()
+    writer = _SvgWriter(id_prefix)
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.buffer_text = True
+    parser.buffer_size = 1 << 16
+    parser.ordered_attributes = True
+    parser.StartElementHandler = writer.start
+    parser.EndElementHandler = writer.end
+    parser.CharacterDataHandler = writer.data
     try:
-        root = ET.fromstring(body)
-    except ET.ParseError as exc:
+        parser.Parse(body, True)
+    except expat.ExpatError as exc:
         raise ValueError(f"not well-formed SVG: {exc}") from exc
-    if _local(root.tag).lower() != "svg":
-        raise ValueError(f"the root element is <{_local(root.tag)}>, not <svg>")
-    ids: dict = {}
-    _clean(root, ids, id_prefix)
-    if ids:
-        _rewrite_refs(root, ids)
-    width = root.attrib.pop("width", None)
-    root.attrib.pop("height", None)
-    style = "width:100%;height:auto"
-    if width and re.fullmatch(r"[0-9.]+(pt|px)?", width.strip()):
-        style += f";max-width:{width.strip()}"
-    root.set("style", style)
-    root.set("role", "img")
-    root.set("focusable", "false")
-    if label:
-        root.set("aria-label", label)
-    ET.register_namespace("", SVG_NS)
-    ET.register_namespace("xlink", XLINK_NS)
-    return Markup(ET.tostring(root, encoding="unicode", short_empty_elements=True))
+    return Markup(writer.finish(label))
 
 
-def _clean(element, ids: dict, prefix: str) -> None:
-    for child in list(element):
-        if not isinstance(child.tag, str) or _local(child.tag).lower() not in SVG_ELEMENTS \
-                or (child.tag.startswith("{") and not child.tag.startswith(f"{{{SVG_NS}}}")):
-            element.remove(child)
-            continue
-        _clean(child, ids, prefix)
-    for name in list(element.attrib):
-        local = _local(name).lower()
-        value = element.attrib[name]
-        if local.startswith("on") or local in ("formaction", "attributename", "values", "begin"):
-            del element.attrib[name]
-        elif local in ("href", "src", "action") and not _safe_url(value):
-            del element.attrib[name]
-        elif local == "style" and re.search(r"url\s*\(|expression\s*\(|@import|javascript:", value, re.I):
-            del element.attrib[name]
-        elif local == "id" and prefix:
-            ids[value] = prefix + value
-            element.attrib[name] = prefix + value
+#: the prefix each namespace is written with (ElementTree's defaults; svg the default
+#: namespace); any other namespace is written ns0, ns1... in order of first use
+NS_PREFIXES = {
+    SVG_NS: "", XLINK_NS: "xlink", "http://www.w3.org/XML/1998/namespace": "xml",
+    "http://www.w3.org/1999/xhtml": "html", "http://www.w3.org/1999/02/22-rdf-syntax-ns#": "rdf",
+    "http://schemas.xmlsoap.org/wsdl/": "wsdl", "http://www.w3.org/2001/XMLSchema": "xs",
+    "http://www.w3.org/2001/XMLSchema-instance": "xsi", "http://purl.org/dc/elements/1.1/": "dc",
+}
+_KEEP, _DROP, _URL, _STYLE, _ID = range(5)
+_UNSAFE_STYLE = re.compile(r"url\s*\(|expression\s*\(|@import|javascript:", re.I)
+_ATTR_SPECIAL = re.compile('[&<>"\r\n\t]')
 
 
-def _rewrite_refs(element, ids: dict) -> None:
-    for el in element.iter():
-        for name, value in list(el.attrib.items()):
-            if _local(name) == "href" and value.startswith("#") and value[1:] in ids:
-                el.attrib[name] = "#" + ids[value[1:]]
-            elif "url(#" in value.replace(" ", ""):
-                el.attrib[name] = _URL_REF.sub(lambda m: f"url(#{ids.get(m.group(1), m.group(1))})", value)
+def _name(raw: str) -> str:
+    """expat's ``uri}local`` as ``{uri}local``."""
+    return "{" + raw if "}" in raw else raw
+
+
+def _element_kept(tag: str) -> bool:
+    """Whether an element stays: one Graphviz writes, in the svg namespace."""
+    return _local(tag).lower() in SVG_ELEMENTS and (not tag.startswith("{") or tag.startswith(f"{{{SVG_NS}}}"))
+
+
+def _attribute_kind(name: str) -> int:
+    """What :meth:`_SvgWriter.start` does with an attribute."""
+    local = _local(name).lower()
+    if local.startswith("on") or local in ("formaction", "attributename", "values", "begin"):
+        return _DROP
+    if local in ("href", "src", "action"):
+        return _URL
+    return {"style": _STYLE, "id": _ID}.get(local, _KEEP)
+
+
+def _escape_text(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _escape_attribute(text: str) -> str:
+    if _ATTR_SPECIAL.search(text) is None:
+        return text
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+            .replace("\r", "&#13;").replace("\n", "&#10;").replace("\t", "&#09;"))
+
+
+def _refers(name: str, value: str) -> bool:
+    """Whether :func:`_rewrite_ref` may change this attribute: a link to ``#id`` or a ``url(#id)``."""
+    return (_local(name) == "href" and value.startswith("#")) or "url(#" in value.replace(" ", "")
+
+
+def _rewrite_ref(name: str, value: str, ids: dict) -> str:
+    """An attribute's value with the ids it refers to prefixed as their elements' ids were."""
+    if _local(name) == "href" and value.startswith("#") and value[1:] in ids:
+        return "#" + ids[value[1:]]
+    if "url(#" in value.replace(" ", ""):
+        return _URL_REF.sub(lambda m: f"url(#{ids.get(m.group(1), m.group(1))})", value)
+    return value
+
+
+class _SvgWriter:
+    """Writes back the SVG that expat streams past, without what could run.
+
+    Output goes into :attr:`out` as pieces of text.  An element's start tag is left
+    open until its first text or kept child (then ``>``) or its end (then ``" />"``).
+    A removed element is skipped with its content and the text after it (its *tail*).
+    The root's start tag (which declares the namespaces used anywhere) and any tag
+    that refers to an id (which may come later) are written by :meth:`finish`.
+    """
+
+    def __init__(self, id_prefix: str):
+        self.prefix = id_prefix
+        self.out: list = []
+        self.stack: list = []          # [name as written, start tag closed?] per open element
+        self.skipping = 0              # depth inside a removed element
+        self.drop_tail = False         # the text after a removed element goes with it
+        self.ids: dict = {}            # id -> prefixed id
+        self.tags: dict = {}           # expat's element name -> name as written; None: removed
+        self.attributes: dict = {}     # expat's attribute name -> (name, kind)
+        self.names: dict = {}          # expat's attribute name -> name as written
+        self.namespaces: dict = {}     # uri -> prefix, in order of first use
+        self.root = None               # (name as written, [(name as written, name, value)])
+        self.later: list = []          # (piece index, name as written, [(name as written, name, value)])
+
+    def written(self, name: str) -> str:
+        """``{uri}local`` as written: ``prefix:local``, or ``local`` in the svg namespace."""
+        if name[:1] != "{":
+            return name
+        uri, local = name[1:].rsplit("}", 1)
+        prefix = self.namespaces.get(uri)
+        if prefix is None:
+            prefix = NS_PREFIXES.get(uri)
+            if prefix is None:
+                prefix = f"ns{len(self.namespaces)}"
+            if prefix != "xml":
+                self.namespaces[uri] = prefix
+        return f"{prefix}:{local}" if prefix else local
+
+    def start(self, raw: str, attributes: list) -> None:
+        if self.skipping:
+            self.skipping += 1
+            return
+        self.drop_tail = False
+        stack = self.stack
+        if not stack:                  # the root: an svg element, of whatever namespace
+            name = _name(raw)
+            if _local(name).lower() != "svg":
+                raise ValueError(f"the root element is <{_local(name)}>, not <svg>")
+            tag = self.written(name)
+        elif raw in self.tags:
+            tag = self.tags[raw]
+        else:                          # a removed element's namespace is not declared
+            name = _name(raw)
+            tag = self.tags[raw] = self.written(name) if _element_kept(name) else None
+        if stack:
+            if tag is None:
+                self.skipping = 1
+                return
+            if not stack[-1][1]:
+                self.out.append(">")
+                stack[-1][1] = True
+        if stack and not attributes:
+            self.out.append("<" + tag)
+        else:
+            self.write_start(tag, attributes, root=not stack)
+        stack.append([tag, False])
+
+    def write_start(self, tag: str, attributes: list, root: bool) -> None:
+        """``<tag`` and the attributes kept (a root's, or one referring to an id, later)."""
+        known, names, ids, prefix = self.attributes, self.names, self.ids, self.prefix
+        pieces = ["<", tag]
+        kept = []
+        refers = False
+        pairs = iter(attributes)
+        for raw_key, value in zip(pairs, pairs):
+            info = known.get(raw_key)
+            if info is None:
+                name = _name(raw_key)
+                info = known[raw_key] = (name, _attribute_kind(name))
+            key, kind = info
+            if kind is not _KEEP:
+                if kind is _DROP or (kind is _URL and not _safe_url(value)) \
+                        or (kind is _STYLE and _UNSAFE_STYLE.search(value)):
+                    continue
+                if kind is _ID and prefix:
+                    ids[value] = value = prefix + value
+            written = names.get(raw_key)
+            if written is None:        # a namespace counts from its first attribute kept
+                written = names[raw_key] = self.written(key)
+            kept.append((written, key, value))
+            if "#" in value and _refers(key, value):
+                refers = True
+            if _ATTR_SPECIAL.search(value) is not None:
+                value = _escape_attribute(value)
+            pieces += (" ", written, '="', value, '"')
+        if root:
+            self.root = (tag, kept)
+            self.out.append(None)
+        elif refers:
+            self.later.append((len(self.out), tag, kept))
+            self.out.append(None)
+        else:
+            self.out.append("".join(pieces))
+
+    def end(self, raw: str) -> None:
+        if self.skipping:
+            self.skipping -= 1
+            self.drop_tail = not self.skipping
+            return
+        self.drop_tail = False
+        tag, closed = self.stack.pop()
+        self.out.append(f"</{tag}>" if closed else " />")
+
+    def data(self, text: str) -> None:
+        if self.skipping or self.drop_tail or not self.stack:
+            return
+        top = self.stack[-1]
+        if not top[1]:
+            self.out.append(">")
+            top[1] = True
+        if "&" in text or "<" in text or ">" in text:
+            text = _escape_text(text)
+        self.out.append(text)
+
+    def finish(self, label: str) -> str:
+        """The sanitised text: the root's start tag and the tags that refer to ids filled in."""
+        ids = self.ids
+        for index, tag, kept in self.later:
+            if ids:
+                kept = [(written, key, _rewrite_ref(key, value, ids)) for written, key, value in kept]
+            self.out[index] = _start_tag(tag, kept)
+        tag, kept = self.root
+        attributes = {key: [written, value] for written, key, value in kept}
+        if ids:
+            for key, pair in attributes.items():
+                pair[1] = _rewrite_ref(key, pair[1], ids)
+        width = attributes.pop("width", [None, None])[1]
+        attributes.pop("height", None)
+        style = "width:100%;height:auto"
+        if width and re.fullmatch(r"[0-9.]+(pt|px)?", width.strip()):
+            style += f";max-width:{width.strip()}"
+        extra = {"style": style, "role": "img", "focusable": "false"}
+        if label:
+            extra["aria-label"] = label
+        for key, value in extra.items():
+            attributes.setdefault(key, [key, None])[1] = value
+        declarations = "".join(f' xmlns{":" + prefix if prefix else ""}="{_escape_attribute(uri)}"'
+                               for uri, prefix in sorted(self.namespaces.items(), key=lambda up: up[1]))
+        self.out[0] = _start_tag(tag + declarations, [(w, k, v) for k, (w, v) in attributes.items()])
+        return "".join(self.out)
+
+
+def _start_tag(tag: str, attributes: list) -> str:
+    """``<tag a="1"`` (the ``>`` or ``" />"`` comes later)."""
+    return "<" + tag + "".join(f' {written}="{_escape_attribute(value)}"' for written, _, value in attributes)

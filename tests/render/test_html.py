@@ -555,3 +555,135 @@ def test_maps_beyond_the_budget_are_linked_not_embedded_overviews_first(estate, 
     assert embedded == [True, True, False, False]
     assert "Not embedded" in figures[2].text_content()
     assert [a.get("href") for a in figures[2].xpath(".//figcaption//a")] == ["maps/c1.svg"]
+
+
+def test_long_tables_count_every_row_though_they_build_only_those_shown(estate, settings, monkeypatch):
+    monkeypatch.setattr(report, "SCREEN_ROWS", 2)
+    findings = hand_findings()
+    candidate = findings["consolidation_candidates"][0]
+    findings["consolidation_candidates"] = [dict(candidate, estimated_annual_saving=100 - i) for i in range(7)]
+    duplicate = findings["duplicates"][0]
+    findings["duplicates"] = [dict(duplicate) for _ in range(5)]
+    findings["data_quality"] = [{"severity": "warning" if i % 3 else "info", "code": f"W{i % 2}", "name": "n",
+                                 "file": f"/inv/c{i}/a.yaml", "line": i, "message": "m"} for i in range(9)]
+    context = report_context(estate[0], findings, [], settings)
+    cc = context["consolidation"]
+    assert (len(cc["rows"]), cc["rows_total"], len(cc["featured"])) == (2, 7, 2)
+    assert context["top"]["counts"]["consolidation"] == 7 and context["top"]["savings"]["more"] == 4
+    assert "rows_total" not in context["top"]["savings"]
+    assert context["top"]["counts"]["duplicates"] == 5 and context["duplicates"]["rows_total"] == 5
+    dq = context["data_quality"]
+    assert (len(dq["rows"]), dq["rows_total"], dq["counts"]) == (2, 9, {"warning": 6, "info": 3})
+    assert sorted((c["code"], c["severity"], c["count"]) for c in dq["by_code"]) == [
+        ("W0", "info", 2), ("W0", "warning", 3), ("W1", "info", 1), ("W1", "warning", 3)]
+    assert [r["file"] for r in dq["rows"]] == ["inv/c0/a.yaml", "inv/c1/a.yaml"]
+    assert list(dq) == ["available", "rows", "by_code", "counts", "rows_total"]
+
+
+def test_contract_ends_filter_writes_what_a_template_loop_would():
+    contracts = [{"contract": "C-1", "supplier": "<Civica & Co>", "end": "2027-03-31", "windows": ["W1", "W2"]},
+                 {"contract": "C-2", "supplier": None, "end": "2028-01-05", "windows": []}]
+    env = report.environment(Settings())
+    loop = env.from_string('{% for x in cs %}; {{ x.contract }} {{ x.supplier }} ends {{ x.end|date }}'
+                           '{% if x.windows %} ({{ x.windows|join(", ") }}){% endif %}{% endfor %}')
+    assert env.from_string("{{ cs|contract_ends }}").render(cs=contracts) == loop.render(cs=contracts)
+    assert report.contract_ends(contracts) == (
+        "; C-1 &lt;Civica &amp; Co&gt; ends 31 Mar 2027 (W1, W2); C-2 None ends 5 Jan 2028")
+
+
+# --------------------------------------------------------------------------- the SVG writer
+
+def _elementtree_sanitise(text: str, *, id_prefix: str = "", label: str = "") -> str:
+    """sanitise_svg as it was written with ElementTree: the streaming writer must give its bytes."""
+    import xml.etree.ElementTree as ET
+    body = report._PROLOG.sub("", text).strip()
+    root = ET.fromstring(body)
+    local = report._local
+    ids: dict = {}
+
+    def clean(element):
+        for child in list(element):
+            if local(child.tag).lower() not in report.SVG_ELEMENTS \
+                    or (child.tag.startswith("{") and not child.tag.startswith(f"{{{report.SVG_NS}}}")):
+                element.remove(child)
+                continue
+            clean(child)
+        for name in list(element.attrib):
+            low, value = local(name).lower(), element.attrib[name]
+            if low.startswith("on") or low in ("formaction", "attributename", "values", "begin"):
+                del element.attrib[name]
+            elif low in ("href", "src", "action") and not report._safe_url(value):
+                del element.attrib[name]
+            elif low == "style" and re.search(r"url\s*\(|expression\s*\(|@import|javascript:", value, re.I):
+                del element.attrib[name]
+            elif low == "id" and id_prefix:
+                ids[value] = element.attrib[name] = id_prefix + value
+
+    clean(root)
+    if ids:
+        for el in root.iter():
+            for name, value in list(el.attrib.items()):
+                el.attrib[name] = report._rewrite_ref(name, value, ids)
+    width = root.attrib.pop("width", None)
+    root.attrib.pop("height", None)
+    style = "width:100%;height:auto"
+    if width and re.fullmatch(r"[0-9.]+(pt|px)?", width.strip()):
+        style += f";max-width:{width.strip()}"
+    root.set("style", style)
+    root.set("role", "img")
+    root.set("focusable", "false")
+    if label:
+        root.set("aria-label", label)
+    ET.register_namespace("", report.SVG_NS)
+    ET.register_namespace("xlink", report.XLINK_NS)
+    return ET.tostring(root, encoding="unicode", short_empty_elements=True)
+
+
+SVG = 'xmlns="http://www.w3.org/2000/svg"'
+XLINK = 'xmlns:xlink="http://www.w3.org/1999/xlink"'
+TRICKY_SVGS = [
+    HOSTILE_SVG,
+    f'<svg {SVG}/>',
+    f'<svg {SVG} width="10cm" height="5" style="fill:red" id="root"><g></g><g> </g></svg>',
+    f'<svg {SVG}><g>before<script>x</script>tail dropped<rect/>kept tail</g><g><style/>\n</g></svg>',
+    f'<svg {SVG}><script><g><text>nested</text></g></script><text>a &amp; b &lt; c &gt; d &#45; &#160; &quot;'
+    f'&apos;</text><![CDATA[ <raw> & ]]></svg>',
+    f'<svg {SVG} {XLINK}><a xlink:href="#later" href=" javascript:x"><text id="x1" fill="url( #later )">t</text>'
+    f'</a><linearGradient id="later"/><rect style="fill: url(#later)"/><use xlink:href="#x1"/></svg>',
+    f'<svg {SVG} xmlns:foo="urn:foo" xmlns:bar="urn:bar" foo:a="1"><g bar:b="2" foo:c="3" xml:space="preserve">'
+    f'<foo:g/><title xml:lang="en">x</title></g></svg>',
+    f'<svg {SVG}><text title="a&#10;b&#9;c&#13;d &lt;&gt;&amp;&quot;" x="line\nbreak\ttab">é😀</text></svg>',
+    f'<svg {SVG}><?pi whatever?><!-- c --><g onclick="x()" ONLOAD="y" formAction="z" values="1" begin="2"/></svg>',
+    '<svg><g id="n1"><title>no namespace</title><a href="mailto:x@y" src="data:x"/></g></svg>',
+    '<svg:svg xmlns:svg="http://www.w3.org/2000/svg"><svg:g id="a"><svg:path d="M0"/></svg:g></svg:svg>',
+    '<svg xmlns="urn:other"><g id="a"/></svg>',
+    f'<svg {SVG}><svg width="1"><g/></svg><SVG/><Title>case</Title></svg>',
+    f'<?pi a?>\n<svg {SVG}><g/></svg>\n<?pi x?>  \n<?pi y?>',
+    f'<svg {SVG} {XLINK} xmlns:e="urn:e" xmlns:f="urn:f"><a xlink:href="javascript:x" e:onclick="y"><g f:x="1"/>'
+    f'</a><e:g f:y="2"/></svg>',
+]
+
+
+@pytest.mark.parametrize("svg", TRICKY_SVGS)
+@pytest.mark.parametrize("prefix, label", [("map-a-", "A map & <its> \"label\""), ("", "")])
+def test_sanitise_svg_writes_what_elementtree_wrote(svg, prefix, label):
+    assert str(sanitise_svg(svg, id_prefix=prefix, label=label)) == \
+        _elementtree_sanitise(svg, id_prefix=prefix, label=label)
+
+
+def test_sanitise_svg_writes_graphviz_maps_as_elementtree_did(estate, settings, tmp_path):
+    import shutil
+    from estate.render.maps import build_maps, run_graphviz
+    if shutil.which("dot") is None:
+        pytest.skip("Graphviz 'dot' is not installed")
+    est, graph = estate
+    findings = run_all(est, graph, settings)
+    drawn = 0
+    for n, m in enumerate(build_maps(est, graph, findings, settings)[:8]):
+        svg = tmp_path / f"{n}.svg"
+        run_graphviz(m.source, m.engine, {"svg": svg}, 60)
+        text = svg.read_text(encoding="utf-8")
+        assert str(sanitise_svg(text, id_prefix="p-", label=m.title)) == \
+            _elementtree_sanitise(text, id_prefix="p-", label=m.title)
+        drawn += 1
+    assert drawn
