@@ -13,6 +13,17 @@ How the workbook is built, and why
   measured on the header and the first :data:`WIDTH_SAMPLE` rows, capped at
   :data:`MAX_WIDTH`.  Tables, data validation, conditional formatting and hyperlinks
   are written after the rows, when the sheet is closed.
+* **Speed.**  openpyxl spends several microseconds on each cell it writes, and a
+  national estate has millions of cells, so :class:`_Cells` gives it as little as it can:
+  text and whole numbers go in as plain values, and each styled value (a date, money, a
+  link, text kept as text) goes in one cell per column and style, reused row after row,
+  so no cell object is made nor style looked up per value.  That saves up to a tenth of
+  the time; the rest is openpyxl's own, per cell.  XlsxWriter was measured too and not
+  taken: in its streaming mode (``constant_memory``) it cannot add tables, and it drops
+  links past 65,530 a sheet (*Legacy risk* at 400 councils has over 100,000); in its
+  default mode it holds every cell in memory, and even then it wrote the cells of 100
+  councils, unstyled, less than a fifth faster than openpyxl writes them as plain
+  values (``docs/register.md``, "Large estates").
 * **Tables.**  Every sheet holds one Excel table (filter buttons, banded rows) named
   ``tbl<Sheet>``.  Write-only mode cannot read the header back, so the table columns are
   named here.  An empty list still gets a table over its header and one blank row,
@@ -24,7 +35,10 @@ How the workbook is built, and why
   Characters XML cannot hold (control characters other than tab, newline and carriage
   return) are dropped; the rest of the text is kept.
 * **Links.**  A finding that cites systems or contracts links its first citation to that
-  row of *Systems* or *Contracts*; a "Rows in ..." column lists every cited row.
+  row of *Systems* or *Contracts*; a "Rows in ..." column lists every cited row.  A
+  sheet holds at most :data:`MAX_LINKS` links, Excel's limit per worksheet: at national
+  scale (*Legacy risk* of 400 councils has over 100,000 rows) the later rows keep their
+  text and their "Rows in ..." column, without the link.
 * **Determinism.**  The same inputs and ``as_of`` give the same cell values; the
   workbook's ``created`` property is ``as_of`` (the file itself still holds a save
   time, so compare cells, not bytes).
@@ -59,6 +73,10 @@ from estate.output import atomic_path
 #: column widths are measured on this many rows (and the header)
 WIDTH_SAMPLE = 1000
 MIN_WIDTH, MAX_WIDTH = 6, 60
+
+#: hyperlinks a sheet holds at most: Excel's limit per worksheet (XlsxWriter's figure,
+#: the lower of those published); later rows keep their text and "Rows in ..." column
+MAX_LINKS = 65_530
 
 MONEY = '"£"#,##0'
 DATE = "yyyy-mm-dd"
@@ -161,57 +179,110 @@ def _as_number(value):
     return value
 
 
-def _cell(ws, value, kind: str):
-    """What to append for ``value`` in a column of ``kind`` (a plain value or a cell)."""
-    if isinstance(value, Typed):
-        return _cell(ws, value.value, value.kind)
-    if isinstance(value, Link):
-        cell = _cell(ws, value.value, kind)
-        if cell is None:
+#: number formats of the kinds of column written as formatted numbers
+NUMBER_FORMATS = {"money": MONEY, "share": SHARE, "decimal": DECIMAL}
+#: first characters that make text need a string cell: a formula, or an error value (#N/A)
+_RISKY_START = frozenset("=+-@\t\r#")
+
+
+class _Cells:
+    """Turns the rows of one sheet into what its write-only worksheet appends.
+
+    openpyxl writes a plain value (text, a number) more cheaply than a cell, so text that
+    a spreadsheet reads as text and whole numbers are appended as they are.  A value that
+    needs a style (a date, money, a share, a link, text kept as text) goes in a cell, and
+    there is one such cell per column and style, reused row after row: a write-only sheet
+    writes each row as it is appended, so the cell is free again for the next row, and
+    the style is set (and looked up) once rather than once per cell.
+    """
+
+    def __init__(self, ws, columns):
+        self.ws = ws
+        self.kinds = [c.kind for c in columns]
+        self._styled: dict = {}
+        self.links = 0             # hyperlinks written in this sheet
+
+    def row(self, values) -> list:
+        """``values`` (one per column) as a row to append."""
+        out = []
+        append = out.append
+        illegal = ILLEGAL_XML.search
+        for col, (value, kind) in enumerate(zip(values, self.kinds)):
+            cls = value.__class__
+            if value is None:
+                append(None)
+            elif cls is str and kind == "text" and value and value[0] not in _RISKY_START \
+                    and len(value) <= MAX_CELL_TEXT and not illegal(value):
+                append(value)                       # the common case, kept short
+            elif cls is int and kind == "int":
+                append(value)
+            else:
+                append(self.value(col, value, kind))
+        return out
+
+    def value(self, col: int, value, kind: str, link: Optional[Link] = None):
+        """What to append for ``value`` in column ``col`` of ``kind``: a value, a cell or None."""
+        if isinstance(value, Typed):
+            return self.value(col, value.value, value.kind, link)
+        if isinstance(value, Link):
+            return self.value(col, value.value, kind, value if value.location else None)
+        if value is None or value == "" or value == []:
             return None
-        if isinstance(cell, str):
-            cell = _text_cell(ws, cell)
-        elif not hasattr(cell, "data_type"):
-            cell = WriteOnlyCell(ws, value=cell)
-        if value.location:
-            cell.hyperlink = Hyperlink(ref="", location=value.location, tooltip=value.tooltip)
-            cell.font = LINK_FONT
+        if isinstance(value, (list, tuple, set, frozenset)):
+            value = ", ".join(str(v) for v in value)
+        if link is not None and self.links >= MAX_LINKS:
+            link = None            # past Excel's limit: the text stays, without the link
+        number_format = None       # None: text; "": a number without a format
+        if kind == "date":
+            day = _as_date(value)
+            if day is not None:
+                value, number_format = day, DATE
+        elif kind in NUMBER_FORMATS:
+            number = _as_number(value)
+            if number is not None:
+                value, number_format = number, NUMBER_FORMATS[kind]
+        elif kind == "int":
+            number = _as_number(value)
+            if number is not None:
+                value, number_format = number, ""
+        if number_format is None:
+            if isinstance(value, bool):
+                value = "yes" if value else "no"
+            value = clean_text(value)
+            if not value:
+                return None
+            quote = is_formula_like(value)
+            if link is None and not quote:
+                if value[0] != "#":
+                    return value
+                cell = WriteOnlyCell(self.ws, value=value)    # an error value such as #N/A
+                cell.data_type = "s"                         # ... kept as text
+                return cell
+            cell = self._cell(col, None, link is not None, quote)
+            cell.value = value
+            cell.data_type = "s"        # never "f" (formula) or "e" (error value)
+        else:
+            if link is None and not number_format:
+                return value
+            cell = self._cell(col, number_format or None, link is not None, False)
+            cell.value = value
+        if link is not None:
+            cell.hyperlink = Hyperlink(ref="", location=link.location, tooltip=link.tooltip)
+            self.links += 1
         return cell
-    if value.__class__ is str and kind == "text":     # the common case, kept short
-        return _text(ws, value)
-    if value is None or value == "" or value == []:
-        return None
-    if isinstance(value, (list, tuple, set, frozenset)):
-        value = ", ".join(str(v) for v in value)
-    if kind == "date":
-        day = _as_date(value)
-        if day is not None:
-            cell = WriteOnlyCell(ws, value=day)
-            cell.number_format = DATE
-            return cell
-    elif kind in ("money", "share", "decimal"):
-        number = _as_number(value)
-        if number is not None:
-            cell = WriteOnlyCell(ws, value=number)
-            cell.number_format = {"money": MONEY, "share": SHARE, "decimal": DECIMAL}[kind]
-            return cell
-    elif kind == "int":
-        number = _as_number(value)
-        if number is not None:
-            return number
-    if isinstance(value, bool):
-        value = "yes" if value else "no"
-    return _text(ws, value)
 
-
-def _text(ws, value):
-    """Text as a plain value when a spreadsheet reads it as text, else as a string cell."""
-    text = clean_text(value)
-    if not text:
-        return None
-    if text.startswith(FORMULA_START) or text[0] == "#":
-        return _text_cell(ws, text)     # a formula, or an error value such as #N/A
-    return text
+    def _cell(self, col: int, number_format: Optional[str], link: bool, quote: bool):
+        key = (col, number_format, link, quote)
+        cell = self._styled.get(key)
+        if cell is None:
+            cell = self._styled[key] = WriteOnlyCell(self.ws)
+            if number_format:
+                cell.number_format = number_format
+            if link:
+                cell.font = LINK_FONT
+            if quote:
+                cell.quotePrefix = True     # and keep it text when the reader edits the cell
+        return cell
 
 
 def _width(value, kind: str) -> int:
@@ -270,10 +341,10 @@ def _write_sheet(wb, sheet: Sheet) -> int:
     ws.freeze_panes = "A2"
     ws.print_title_rows = "1:1"
     ws.append([_text_cell(ws, c.header) for c in columns])
-    kinds = [c.kind for c in columns]
+    cells = _Cells(ws, columns)
     count = 0
     for row in chain(sample, rows):
-        ws.append([_cell(ws, value, kind) for value, kind in zip(row, kinds)])
+        ws.append(cells.row(row))
         count += 1
     last_row = max(count, 1) + 1
     last_col = get_column_letter(len(columns))

@@ -739,6 +739,56 @@ def test_formula_like_inventory_text_stays_inert_text(build):
         assert text in texts, text
 
 
+def test_a_sheet_holds_no_more_links_than_excel_allows(build, monkeypatch):
+    monkeypatch.setattr(excel, "MAX_LINKS", 1)
+    path, _ = build()
+    wb = open_register(path)
+    risks = records(wb["Legacy risk"])
+    assert len(risks) == 2
+    assert risks[0]["System"].hyperlink.location == "'Systems'!A2"
+    assert risks[1]["System"].hyperlink is None               # the second link is past the cap
+    assert risks[1]["System"].value == risks[1]["System"].value.strip() != ""
+    # every sheet counts on its own: the first citation of another sheet still links
+    (shared,) = records(wb["Shared products"])
+    assert shared["Systems"].hyperlink.location == "'Systems'!A2"
+    for ws in wb.worksheets:
+        assert len(ws._hyperlinks) <= 1, ws.title
+
+
+def test_styles_and_links_stay_on_their_own_rows(build):
+    """Styled cells are reused from row to row: nothing may leak into the next row."""
+    findings = copy.deepcopy(FINDINGS)
+    risk = findings["legacy_risks"][0]
+    findings["legacy_risks"] = [
+        dict(risk, system="alpha/a-rb", likelihood=0.25, reasons=["=1+1"]),
+        dict(risk, system="gamma/nowhere", likelihood=None, reasons=["plain"]),
+        dict(risk, system="beta/b-rb", likelihood="unknown", reasons=["#N/A"]),
+        dict(risk, system="alpha/a-fin", likelihood=0.5, reasons=["-1"]),
+    ]
+
+    def change(estate):
+        for system, name in zip(estate.systems(), ["=a", "b", "+c", "d", "e", "@f"]):
+            system.name = name
+
+    path, estate = build(findings=findings, change=change)
+    wb = open_register(path)
+    risks = records(wb["Legacy risk"])
+    links = [r["System"].hyperlink.location if r["System"].hyperlink else None for r in risks]
+    assert links == ["'Systems'!A2", None, "'Systems'!A7", "'Systems'!A3"]
+    assert [r["System"].value for r in risks] == ["alpha/a-rb", "gamma/nowhere", "beta/b-rb",
+                                                  "alpha/a-fin"]
+    assert [r["System"].font.u for r in risks] == ["single", None, "single", "single"]
+    assert [r["Likelihood"].value for r in risks] == [0.25, None, "unknown", 0.5]
+    assert [r["Likelihood"].number_format for r in risks] == ["0.00", "General", "General",
+                                                              "0.00"]
+    assert [(r["Reasons"].value, r["Reasons"].quotePrefix) for r in risks] == [
+        ("=1+1", True), ("plain", False), ("#N/A", False), ("-1", True)]
+    systems = records(wb["Systems"])
+    assert [(r["Name"].value, r["Name"].quotePrefix) for r in systems] == [
+        ("=a", True), ("b", False), ("+c", True), ("d", False), ("e", False), ("@f", True)]
+    assert [r["End of support"].is_date for r in systems] == [True] + [False] * 5
+
+
 def test_characters_xml_cannot_hold_are_dropped_and_the_rest_kept(build):
     def change(estate):
         system = estate.system("alpha/a-rb")
