@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import Optional
 
 from estate import __version__
-from estate.analyses import run_all
 from estate.config import Settings
 from estate.errors import InventoryError
 from estate.model import build_graph, load
@@ -110,7 +109,7 @@ def _analyse(paths, outdir, settings, strict, jobs, outputs, progress, cache, fo
     timings["graph"] = time.perf_counter() - t
     progress.end()
     gc.freeze()
-    from estate.analyses import ANALYSES
+    from estate.analyses import ANALYSES, run_all
     progress.begin("analyse", len(ANALYSES))
     findings = run_all(estate, graph, settings, _Ticking(timings, progress))
     progress.end()

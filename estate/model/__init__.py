@@ -16,7 +16,6 @@ from typing import Iterable, Optional
 from estate.errors import Problem
 from estate.model.catalogue import default_catalogue_files
 from estate.model.codes import name_of
-from estate.model.graph import build_graph
 from estate.collector import collector_off
 from estate.model.loader import Positions, discover, parse_bytes, parse_file
 from estate.model.records import Estate
@@ -24,6 +23,13 @@ from estate.model.validate import build_estate
 from estate.progress import as_progress
 
 __all__ = ["load", "build_graph", "Estate", "parse_files"]
+
+
+def build_graph(estate: Estate):
+    """:func:`estate.model.graph.build_graph`, imported when first needed: NetworkX takes
+    a tenth of a second to import, which a run with nothing to do never needs."""
+    from estate.model.graph import build_graph as build
+    return build(estate)
 
 #: below this many bytes to parse, worker processes cost more than they save
 PARALLEL_MIN_BYTES = 2_000_000
