@@ -85,7 +85,7 @@ from dataclasses import asdict, is_dataclass
 from importlib import resources
 from pathlib import Path
 from types import TracebackType
-from typing import Optional
+from typing import Iterator, Optional
 from xml.parsers import expat
 
 import jinja2
@@ -94,7 +94,7 @@ from markupsafe import Markup, escape
 from estate import __version__
 from estate.collector import collector_off
 from estate.errors import OutputError, UsageError
-from estate.output import safe_name, write_text
+from estate.output import atomic_path, safe_name
 
 log = logging.getLogger(__name__)
 
@@ -154,16 +154,26 @@ def write_report(estate, findings: dict, maps: list, path: Path, settings) -> Pa
     path = Path(path)
     with collector_off():
         context = report_context(estate, findings, maps, settings, base=path.parent)
-        text = render_report(context, settings)
-    write_text(path, text)
+        # streamed to the file as rendered: the page of a national estate with its maps
+        # (tens of MB) is never held whole, nor encoded whole (about 0.2 GB less at 100
+        # councils); a template error leaves no file, as every output
+        with atomic_path(path) as tmp:
+            with open(tmp, "w", encoding="utf-8") as out:
+                out.writelines(report_chunks(context, settings))
     return path
 
 
 def render_report(context: dict, settings) -> str:
     """The report's HTML for a context made by :func:`report_context`."""
+    return "".join(report_chunks(context, settings))
+
+
+def report_chunks(context: dict, settings) -> Iterator[str]:
+    """The report's HTML in pieces, as Jinja renders them; template errors as
+    :class:`~estate.errors.OutputError` naming the template's file and line."""
     env = environment(settings)
     try:
-        return env.get_template(TEMPLATE).render(context)
+        yield from env.get_template(TEMPLATE).generate(context)
     except jinja2.TemplateSyntaxError as exc:
         raise OutputError(f"{exc.filename or exc.name}:{exc.lineno}: template syntax error: "
                           f"{exc.message}", hint=_TEMPLATE_HINT) from exc

@@ -374,6 +374,13 @@ def test_strict_undefined_names_the_template_and_line(estate, settings, tmp_path
     message = str(caught.value)
     assert "report.html:2" in message and "sytems" in message
     assert not (tmp_path / "r.html").exists()           # nothing half-written
+    # the page is streamed to its file as it renders: an error after the first line
+    # still leaves the last good report as it was, and no temporary file
+    (tmp_path / "r.html").write_text("the last good report", encoding="utf-8")
+    with pytest.raises(OutputError):
+        write_report(estate[0], hand_findings(), [], tmp_path / "r.html", settings.replace(templates=str(folder)))
+    assert (tmp_path / "r.html").read_text(encoding="utf-8") == "the last good report"
+    assert [p.name for p in tmp_path.iterdir() if p.is_file()] == ["r.html"]
 
 
 def test_template_syntax_error_is_an_output_error(estate, settings, tmp_path):
