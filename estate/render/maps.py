@@ -65,12 +65,13 @@ import re
 import shutil
 import subprocess
 import textwrap
+import threading
 import time
 from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Iterable, Iterator, Optional
 
 from estate.model.graph import line_node, node as gnode
 from estate.output import atomic_path, inside, safe_name, write_text
@@ -1025,46 +1026,61 @@ def region_slug(region: str) -> str:
 
 def build_maps(estate, graph, findings: Optional[dict], settings) -> list[Map]:
     """Every map ``settings.maps`` asks for, as DOT text (no files written)."""
+    return list(iter_maps(estate, graph, findings, settings))
+
+
+def iter_maps(estate, graph, findings: Optional[dict], settings) -> Iterator[Map]:
+    """The maps of :func:`build_maps`, each built only when asked for, in their order:
+    by kind (:data:`KIND_ORDER`), then rank, then id.
+
+    The renderer draws each as it comes and lets its DOT text go, so a national estate's
+    maps (150 million characters for 400 councils) are never all in memory at once.
+    """
     choice = getattr(settings, "maps", "all") or "all"
     if choice not in MAP_CHOICES:
         log.warning("unknown maps setting %r; drawing all maps", choice)
         choice = "all"
     kinds = MAP_CHOICES[choice]
     view = View.of(findings)
-    maps: list[Map] = []
-    if "council" in kinds:
-        maps += [council_map(estate, graph, view, aid) for aid in estate.authorities]
+    if "landscape" in kinds and estate.authorities:
+        yield landscape_map(estate, graph, view)
+    # a region whose councils are exactly a partnership's would draw the same map twice
+    partnerships: set = set()
     if "partnership" in kinds:
+        planned = []
         for pid, p in estate.catalogue.partnerships.items():
             members = [m for m in dict.fromkeys(p.members or [])]
             members += [a.id for a in estate.authorities.values() if pid in a.partnerships and a.id not in members]
             if any(m in estate.authorities for m in members):
-                maps.append(group_map(estate, graph, view, "partnership", pid, p.name, members))
+                planned.append((f"partnership-{pid}", pid, p.name, members))
+        for _, pid, name, members in sorted(planned, key=lambda plan: plan[0]):
+            m = group_map(estate, graph, view, "partnership", pid, name, members)
+            partnerships.add(frozenset(m.stats.get("members", ())))
+            yield m
     if "region" in kinds:
         regions: dict = defaultdict(list)
         for a in estate.authorities.values():
             if a.region and clean(a.region):
                 regions[clean(a.region)].append(a.id)
-        # a region whose councils are exactly a partnership's would draw the same map twice
-        partnerships = {frozenset(m.stats.get("members", ())) for m in maps if m.kind == "partnership"}
-        used: set = set()
+        planned, used = [], set()
         for region, members in sorted(regions.items()):
             if len(members) >= 2 and frozenset(members) not in partnerships:
                 slug, i = region_slug(region), 2
                 while slug in used:            # "North West" and "north-west" stay apart
                     slug, i = f"{region_slug(region)}-{i}", i + 1
                 used.add(slug)
-                maps.append(group_map(estate, graph, view, "region", slug, region, members))
-    if "landscape" in kinds and estate.authorities:
-        maps.append(landscape_map(estate, graph, view))
+                planned.append((f"region-{slug}", slug, region, members))
+        for _, slug, region, members in sorted(planned, key=lambda plan: plan[0]):
+            yield group_map(estate, graph, view, "region", slug, region, members)
+    if "council" in kinds:
+        for aid in sorted(estate.authorities, key=lambda aid: f"council-{aid}"):
+            yield council_map(estate, graph, view, aid)
     if "blast-radius" in kinds:
         top = max(0, int(getattr(settings, "top_hubs", 10) or 0))
-        for i, hub in enumerate(view.hubs[:top]):
+        for i, hub in enumerate(view.hubs[:top]):       # rank i: already in order
             m = blast_radius_map(estate, graph, view, hub, rank=i)
             if m is not None:
-                maps.append(m)
-    maps.sort(key=lambda m: (KIND_ORDER.get(m.kind, 9), m.rank, m.id))
-    return maps
+                yield m
 
 
 # ---- rendering -----------------------------------------------------------------------
@@ -1085,15 +1101,17 @@ def _formats(settings) -> list[str]:
 def _stems(maps: list[Map]) -> list[str]:
     """A file stem per map: safe_name of the id, made unique (ignoring case)."""
     seen: set = set()
-    stems = []
-    for m in maps:
-        base = safe_name(m.id)
-        stem, i = base, 2
-        while stem.lower() in seen:
-            stem, i = f"{base}-{i}", i + 1
-        seen.add(stem.lower())
-        stems.append(stem)
-    return stems
+    return [_stem(m, seen) for m in maps]
+
+
+def _stem(m: Map, seen: set) -> str:
+    """``m``'s file stem, unique among the stems in ``seen`` (which it joins)."""
+    base = safe_name(m.id)
+    stem, i = base, 2
+    while stem.lower() in seen:
+        stem, i = f"{base}-{i}", i + 1
+    seen.add(stem.lower())
+    return stem
 
 
 def run_graphviz(source: str, engine: str, outputs: dict, timeout: float) -> None:
@@ -1158,12 +1176,18 @@ def render_maps(estate, graph, findings, outdir: Path, settings, *, workers: Opt
     """
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
-    maps = build_maps(estate, graph, findings, settings)
-    if not maps:
-        return []
     formats = _formats(settings)
-    stems = _stems(maps)
-    workers = workers or min(MAX_WORKERS, os.cpu_count() or 1, len(maps))
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        futures = [pool.submit(_render_one, m, stem, outdir, formats, timeout, reuse) for m, stem in zip(maps, stems)]
-        return [f.result() for f in futures]
+    workers = max(1, workers or min(MAX_WORKERS, os.cpu_count() or 1))
+    # each map is built as a worker comes free and let go once drawn: at most this many
+    # maps' DOT text is held at a time
+    slots = threading.BoundedSemaphore(2 * workers)
+    seen: set = set()
+    futures = []
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for m in iter_maps(estate, graph, findings, settings):
+            slots.acquire()
+            future = pool.submit(_render_one, m, _stem(m, seen), outdir, formats, timeout, reuse)
+            future.add_done_callback(lambda _: slots.release())
+            futures.append(future)
+            del m, future
+    return [f.result() for f in futures]
