@@ -106,7 +106,7 @@ def group_pss(group: int) -> int:
     Pages that a forked process still shares with its parent count once, split between
     them, so this is what the command costs the machine at that moment.  A child made by
     ``vfork`` (as ``subprocess`` starts Graphviz) borrows its parent's memory until it
-    runs the program, and reports the same figures as its parent: it is not counted.
+    runs the program, and reports its parent's figures: it is not counted (:func:`total_pss`).
     """
     found = {}
     try:
@@ -133,13 +133,34 @@ def group_pss(group: int) -> int:
             found[int(name)] = (int(fields[1]), rss, pss)
         except (OSError, ValueError, IndexError):
             continue
+    return total_pss(found)
+
+
+#: a child whose figures are within this share of its parent's is the parent's memory
+VFORK_TOLERANCE = 0.02
+
+
+def total_pss(found: dict) -> int:
+    """The PSS of ``{pid: (parent pid, rss, pss)}``, each vfork child left out.
+
+    A vfork child shares its parent's memory (one address space, so its PSS is about its
+    RSS) and reports its parent's figures; read a moment apart while the parent
+    allocates, they differ a little, so *about the same* is the test (within
+    :data:`VFORK_TOLERANCE`).  A forked worker (the parse workers) has memory of its own,
+    far smaller than the parent's, or pages shared with it (PSS well under RSS), and is
+    counted.
+    """
     total = 0
     for pid, (ppid, rss, pss) in found.items():
         parent = found.get(ppid)
-        if parent and parent[1:] == (rss, pss) and pss > 0.75 * rss:
+        if parent and pss > 0.75 * rss and _close(rss, parent[1]) and _close(pss, parent[2]):
             continue                     # the same memory as its parent: a vfork child
         total += pss
     return total
+
+
+def _close(a: int, b: int) -> bool:
+    return abs(a - b) <= VFORK_TOLERANCE * max(a, b, 1)
 
 
 def bare_parse(folder: str) -> dict:

@@ -77,3 +77,17 @@ def test_stage_timings_and_reused_maps_are_tabled_and_notes_are_kept():
     assert "| analyse:duplicates | 0.50 | - |" in lines
     assert "| maps reused (not drawn again) | 0 | 7 |" in lines
     assert "| cache hits / misses | 0 / 3 | 2 / 1 |" in lines
+
+
+def test_a_vfork_child_is_not_counted_twice_but_a_forked_worker_is():
+    gb = 10 ** 9
+    found = {
+        100: (1, 2 * gb, int(1.9 * gb)),                       # the command
+        101: (100, int(2.01 * gb), int(1.91 * gb)),            # vfork child, read a moment later
+        102: (100, int(0.3 * gb), int(0.28 * gb)),             # a parse worker: its own memory
+        103: (100, int(1.9 * gb), int(0.95 * gb)),             # just forked: pages shared, PSS split
+        104: (101, int(0.2 * gb), int(0.2 * gb)),              # Graphviz, once running
+    }
+    assert bench.total_pss(found) == int(1.9 * gb) + int(0.28 * gb) + int(0.95 * gb) + int(0.2 * gb)
+    found[101] = (100, int(2.2 * gb), int(2.1 * gb))           # 10% apart: not the same memory
+    assert bench.total_pss(found) > 5 * gb
