@@ -1098,14 +1098,9 @@ def _formats(settings) -> list[str]:
     return out
 
 
-def _stems(maps: list[Map]) -> list[str]:
-    """A file stem per map: safe_name of the id, made unique (ignoring case)."""
-    seen: set = set()
-    return [_stem(m, seen) for m in maps]
-
-
 def _stem(m: Map, seen: set) -> str:
-    """``m``'s file stem, unique among the stems in ``seen`` (which it joins)."""
+    """``m``'s file stem: safe_name of its id, unique (ignoring case) among the stems in
+    ``seen``, which it joins."""
     base = safe_name(m.id)
     stem, i = base, 2
     while stem.lower() in seen:

@@ -480,7 +480,8 @@ def test_dot_parses_the_hostile_map_back_unchanged(hostile):
 def test_file_names_are_safe_and_unique():
     made = [Map(id=i, kind="council", title="", description="", source="")
             for i in ("../../etc/passwd", "etc-passwd", "ETC-passwd", "northbrook/nb-academy", "")]
-    stems = maps._stems(made)
+    seen: set = set()
+    stems = [maps._stem(m, seen) for m in made]
     assert stems == ["etc--passwd", "etc-passwd", "ETC-passwd-2", "northbrook--nb-academy", "unnamed"]
 
 
