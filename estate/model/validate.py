@@ -437,8 +437,10 @@ class Builder:
         self._systems(d, data, authority)
         self._contracts(d, data, authority)
 
-    def _first_place(self, d: Doc, authority: R.Authority, section: str, eid: str, where) -> bool:
-        """Record where an entity id is first defined; report a second definition."""
+    def _first_place(self, d: Doc, authority: R.Authority, section: str, eid: str, where,
+                     src: Optional[R.Source] = None) -> bool:
+        """Record where an entity id is first defined (``src``, when the record already
+        holds it); report a second definition."""
         key = (authority.id, section, eid)
         if key in self.seen:
             label = {"systems": "system", "contracts": "contract",
@@ -447,7 +449,7 @@ class Builder:
                      "also at {other}", where + ("id",), "give each its own id, or remove one",
                      other=self.seen[key])
             return False
-        self.seen[key] = d.source(where)
+        self.seen[key] = src if src is not None else d.source(where)
         return True
 
     def _lines(self, d: Doc, data: dict, authority: R.Authority) -> None:
@@ -455,12 +457,8 @@ class Builder:
             where = ("lines_of_business", i)
             line = _clean_line(d, raw, where)
             if line is not None:
-                key = (authority.id, "lines_of_business", line.id)     # _first_place, inline
-                if key not in self.seen:
-                    self.seen[key] = line.src
+                if self._first_place(d, authority, "lines_of_business", line.id, where, line.src):
                     authority.lines[line.id] = line
-                else:
-                    self._first_place(d, authority, "lines_of_business", line.id, where)
                 continue
             if isinstance(raw, str):           # a bare taxonomy id is accepted
                 raw = {"id": raw}
@@ -486,12 +484,8 @@ class Builder:
             where = ("systems", i)
             s = _clean_system(d, raw, where, authority.id) if type(raw) is dict else None
             if s is not None:
-                key = (authority.id, "systems", s.id)     # _first_place, inline
-                if key not in self.seen:
-                    self.seen[key] = s.src
+                if self._first_place(d, authority, "systems", s.id, where, s.src):
                     authority.systems[s.id] = s
-                else:
-                    self._first_place(d, authority, "systems", s.id, where)
                 continue
             e = d.mapping(raw, where, f"entry {i + 1} of 'systems'")
             if e is None:
@@ -555,13 +549,9 @@ class Builder:
             where = ("contracts", i)
             c = _clean_contract(d, raw, where, authority.id) if type(raw) is dict else None
             if c is not None:
-                key = (authority.id, "contracts", c.id)   # _first_place, inline
-                if key not in self.seen:
-                    self.seen[key] = c.src
+                if self._first_place(d, authority, "contracts", c.id, where, c.src):
                     _check_contract_dates(d, c, where)
                     authority.contracts[c.id] = c
-                else:
-                    self._first_place(d, authority, "contracts", c.id, where)
                 continue
             e = d.mapping(raw, where, f"entry {i + 1} of 'contracts'")
             if e is None:
