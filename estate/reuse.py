@@ -43,6 +43,7 @@ from typing import Iterable, Optional
 
 import estate
 from estate import __version__
+from estate.cache import digest
 from estate.output import atomic_path
 
 log = logging.getLogger(__name__)
@@ -59,14 +60,9 @@ def code_fingerprint() -> str:
     """A SHA-256 over estate's version and the bytes of its own files (computed once)."""
     global _fingerprint
     if _fingerprint is None:
-        root = Path(estate.__file__).resolve().parent
-        h = hashlib.sha256(__version__.encode())
-        for path in sorted(p for p in root.rglob("*")
-                           if p.suffix in _SOURCE_SUFFIXES and "__pycache__" not in p.parts
-                           and p.is_file()):
-            h.update(path.relative_to(root).as_posix().encode() + b"\0")
-            h.update(path.read_bytes())
-        _fingerprint = h.hexdigest()
+        _fingerprint = _tree_digest(
+            Path(estate.__file__).resolve().parent, seed=__version__.encode(),
+            keep=lambda p: p.suffix in _SOURCE_SUFFIXES and "__pycache__" not in p.parts)
     return _fingerprint
 
 
@@ -86,10 +82,11 @@ def graphviz_identity() -> Optional[list]:
     return [found, *(_stat(Path(found).resolve()) or [])]
 
 
-def _tree_digest(folder) -> str:
-    h = hashlib.sha256()
+def _tree_digest(folder, seed: bytes = b"", keep=lambda path: True) -> str:
+    """A SHA-256 over ``seed`` and the relative path and bytes of each file ``keep``s."""
+    h = hashlib.sha256(seed)
     root = Path(folder)
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+    for path in sorted(p for p in root.rglob("*") if keep(p) and p.is_file()):
         h.update(path.relative_to(root).as_posix().encode() + b"\0")
         h.update(path.read_bytes())
     return h.hexdigest()
@@ -117,7 +114,7 @@ def input_digests(files: Iterable[str]) -> list[tuple]:
     for path in files:
         try:
             with open(path, "rb") as f:
-                out.append((path, hashlib.sha256(f.read()).hexdigest()))
+                out.append((path, digest(f.read())))     # the parse cache's key too
         except OSError:
             out.append((path, None))
     return out
