@@ -16,8 +16,9 @@ import click
 from estate.commands.options import iso_date
 
 from estate import __version__
+from estate.choices import MAP_CHOICES, load_choices, map_formats
 from estate.config import find_settings, load_settings
-from estate.errors import EstateError, InventoryError
+from estate.errors import EstateError, InventoryError, UsageError
 
 
 class EstateGroup(click.Group):
@@ -61,10 +62,12 @@ def _report_error(exc: EstateError) -> None:
 def _formats(ctx, param, value):
     if value is None:
         return None
-    formats = tuple(dict.fromkeys(f.strip().lower() for f in value.split(",") if f.strip()))
-    unknown = [f for f in formats if f not in ("svg", "png", "pdf")]
-    if unknown or not formats:
-        raise click.BadParameter(f"use svg, png or pdf, comma-separated (not {', '.join(unknown) or value!r})")
+    try:
+        formats = map_formats(value)
+    except UsageError:
+        formats = ()
+    if not formats:
+        raise click.BadParameter(f"use svg, png or pdf, comma-separated (not {value!r})")
     return formats
 
 
@@ -127,7 +130,7 @@ def validate(paths, strict, fmt, verbose):
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
               help="Worker processes for parsing [number of CPUs].")
-@click.option("--maps", "maps", type=click.Choice(["all", "councils", "partnerships", "none"]),
+@click.option("--maps", "maps", type=click.Choice(MAP_CHOICES),
               help="Which maps to draw [all].")
 @click.option("--map-format", "map_formats", callback=_formats,
               help="Map formats besides .dot, comma-separated: svg,png,pdf [svg].")
@@ -148,12 +151,14 @@ def analyse(paths, outdir, as_of, config_path, window_months, strict, jobs, maps
     from estate.pipeline import analyse as run
     from estate.progress import for_stream
 
-    settings = load_settings(config_path or find_settings(paths))
-    settings = settings.replace(as_of=as_of, window_months=window_months, maps=maps,
-                                map_formats=map_formats, templates=templates)
+    config_path = config_path or find_settings(paths)
+    settings = load_settings(config_path).replace(as_of=as_of, window_months=window_months)
+    choices = load_choices(config_path).replace(maps=maps, map_formats=map_formats,
+                                                templates=templates)
     cache = None if no_cache else ParseCache(cache_dir)
-    result = run(paths, outdir, settings, strict=strict, jobs=jobs or os.cpu_count() or 1,
-                 cache=cache, progress=for_stream(quiet=quiet), force=force)
+    result = run(paths, outdir, settings, choices=choices, strict=strict,
+                 jobs=jobs or os.cpu_count() or 1, cache=cache, progress=for_stream(quiet=quiet),
+                 force=force)
     if not quiet:
         s = result.findings["summary"]
         for note in result.notes:

@@ -1,4 +1,4 @@
-"""Settings: thresholds of the analyses and choices of the outputs.
+"""Settings: the thresholds of the analyses (output choices: ``estate.choices``).
 
 Defaults are documented here and in ``docs/analyses.md``.  They can be changed in an
 ``estate.yaml`` beside the inventories (or named with ``--config``), and the command-line
@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-import yaml
-
+from estate.choices import FIELDS as OUTPUT_CHOICES, read_settings_file
 from estate.errors import UsageError
 
 
@@ -36,12 +35,6 @@ class Settings:
     consolidation_saving_rate: float = 0.2
     #: how many dependency hubs to report and map
     top_hubs: int = 10
-    #: which maps to draw: all | councils | partnerships | none (`--maps`)
-    maps: str = "all"
-    #: map formats written beside each .dot: svg, png, pdf (`--map-format`)
-    map_formats: tuple = ("svg",)
-    #: a folder of report templates overriding the built-in ones (`--templates`)
-    templates: Optional[str] = None
     #: a system whose vendor support ends within this many months counts as "support ending"
     support_warning_months: int = 12
     #: legacy risk scores (0-100) at or above this are rated red (see analyses/legacy_risk.py)
@@ -65,7 +58,6 @@ class Settings:
     def as_dict(self) -> dict:
         out = dataclasses.asdict(self)
         out["as_of"] = self.as_of.isoformat()
-        out["map_formats"] = list(self.map_formats)
         return out
 
 
@@ -75,20 +67,15 @@ FIELDS = {f.name: f for f in dataclasses.fields(Settings)}
 def load_settings(path: Optional[Path]) -> Settings:
     """Settings from an ``estate.yaml`` file (missing file: the defaults)."""
     settings = Settings()
-    if path is None or not Path(path).exists():
-        return settings
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError, ValueError) as exc:
-        raise UsageError(f"{path}: cannot read settings: {exc}")
-    if not isinstance(data, dict):
-        raise UsageError(f"{path}: settings must be a mapping of names to values")
+    data = read_settings_file(path)
     changes = {}
     for key, value in data.items():
         name = key.replace("-", "_")
+        if name in OUTPUT_CHOICES:
+            continue                    # read by estate.choices.load_choices
         if name not in FIELDS:
             raise UsageError(f"{path}: unknown setting '{key}'",
-                             hint=f"known settings: {', '.join(sorted(FIELDS))}")
+                             hint=f"known settings: {', '.join(sorted([*FIELDS, *OUTPUT_CHOICES]))}")
         default = getattr(settings, name)
         if name == "as_of":
             if isinstance(value, str):
@@ -98,8 +85,6 @@ def load_settings(path: Optional[Path]) -> Settings:
                     raise UsageError(f"{path}: as_of must be a date YYYY-MM-DD")
             if not isinstance(value, dt.date):
                 raise UsageError(f"{path}: as_of must be a date YYYY-MM-DD")
-        elif name == "map_formats":
-            value = tuple(value if isinstance(value, list) else str(value).split(","))
         elif isinstance(default, bool) or (default is not None and not isinstance(value, type(default))
                                             and not (isinstance(default, float) and isinstance(value, int))):
             raise UsageError(f"{path}: setting '{key}' must be {type(default).__name__}, not {value!r}")

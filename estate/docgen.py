@@ -12,17 +12,17 @@ import re
 import sys
 from pathlib import Path
 
-from estate import config
+from estate import choices, config
 from estate.analyses import ANALYSES, data_quality
 from estate.model.codes import CODES
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 
-def setting_comments() -> dict:
-    """The ``#:`` comment above each Settings field, read from the source."""
+def setting_comments(cls=config.Settings) -> dict:
+    """The ``#:`` comment above each field of ``cls`` (a dataclass), read from the source."""
     comments, pending = {}, []
-    for line in inspect.getsource(config.Settings).splitlines():
+    for line in inspect.getsource(cls).splitlines():
         stripped = line.strip()
         if stripped.startswith("#:"):
             pending.append(stripped[2:].strip())
@@ -42,16 +42,13 @@ def analyses_page() -> str:
            "## Settings", "",
            "Set them in an `estate.yaml` beside the inventories (or `--config FILE`), e.g.",
            "", "```yaml", "window_months: 18", "consolidation_saving_rate: 0.15", "```", "",
-           "`--as-of` and `--window-months` on the command line override the file.", "",
-           "| setting | default | meaning |", "|---|---|---|"]
-    comments = setting_comments()
-    defaults = config.Settings()
-    for f in dataclasses.fields(config.Settings):
-        value = "today" if f.name == "as_of" else getattr(defaults, f.name)
-        if isinstance(value, tuple):
-            value = ",".join(value)
-        meaning = comments.get(f.name, '').replace('|', '\\|')
-        out.append(f"| `{f.name}` | `{value}` | {meaning} |")
+           "`--as-of` and `--window-months` on the command line override the file.", ""]
+    out += _table(config.Settings)
+    out += ["", "### Output choices", "",
+            "The same file can hold the choices of the outputs. They change which files are",
+            "written, never a finding, so `analysis.json`'s `settings` does not list them;",
+            "`--maps`, `--map-format` and `--templates` override the file.", ""]
+    out += _table(choices.OutputChoices)
     seen = set()
     for key, function in ANALYSES + [("data_quality", data_quality.collect)]:
         module = sys.modules[function.__module__]
@@ -63,6 +60,20 @@ def analyses_page() -> str:
                 else f"## data-quality findings ({module.__name__.rsplit('.', 1)[-1]}.py)", "",
                 inspect.cleandoc(module.__doc__ or f"{title}: undocumented")]
     return "\n".join(out) + "\n"
+
+
+def _table(cls) -> list:
+    """The rows of a table of the fields of ``cls``: name, default, meaning."""
+    out = ["| setting | default | meaning |", "|---|---|---|"]
+    comments = setting_comments(cls)
+    defaults = cls()
+    for f in dataclasses.fields(cls):
+        value = "today" if f.name == "as_of" else getattr(defaults, f.name)
+        if isinstance(value, tuple):
+            value = ",".join(value)
+        meaning = comments.get(f.name, '').replace('|', '\\|')
+        out.append(f"| `{f.name}` | `{value}` | {meaning} |")
+    return out
 
 
 def problems_page() -> str:

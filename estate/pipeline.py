@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Optional
 
 from estate import __version__
+from estate.choices import OutputChoices
 from estate.config import Settings
 from estate.errors import InventoryError
 from estate.model import build_graph, load
@@ -60,10 +61,15 @@ def check(estate, strict: bool = False) -> None:
         raise InventoryError(estate.problems)
 
 
-def analyse(paths, outdir, settings: Settings, *, strict: bool = False, jobs: int = 1,
-            outputs: Optional[set] = None, progress=None, cache=None, force: bool = False) -> Result:
+def analyse(paths, outdir, settings: Settings, *, choices: Optional[OutputChoices] = None,
+            strict: bool = False, jobs: int = 1, outputs: Optional[set] = None, progress=None,
+            cache=None, force: bool = False) -> Result:
     """Analyse the inventories under ``paths`` and write the outputs into ``outdir``.
 
+    ``settings`` are the analyses' thresholds and ``as_of``, the run's "today" (published
+    in ``analysis.json``); ``choices`` the :class:`~estate.choices.OutputChoices` (which
+    maps, their formats, the report's templates; default: the defaults), which change
+    the files written but no finding.
     ``cache`` is a :class:`~estate.cache.ParseCache` (None: parse every file, reuse
     nothing).  With a cache, a run whose inputs, settings and estate are those of the last
     completed run into ``outdir``, whose outputs are untouched, rewrites nothing
@@ -74,8 +80,8 @@ def analyse(paths, outdir, settings: Settings, *, strict: bool = False, jobs: in
     timings: dict = {}
     progress = _Clock(as_progress(progress), timings)
     try:
-        return _analyse(paths, outdir, settings, strict, jobs, outputs or DEFAULT_OUTPUTS,
-                        progress, cache, force, timings)
+        return _analyse(paths, outdir, settings, choices or OutputChoices(), strict, jobs,
+                        outputs or DEFAULT_OUTPUTS, progress, cache, force, timings)
     finally:
         gc.unfreeze()
         if cache is not None:
@@ -84,14 +90,14 @@ def analyse(paths, outdir, settings: Settings, *, strict: bool = False, jobs: in
                                               for k, v in timings.items()}))
 
 
-def _analyse(paths, outdir, settings, strict, jobs, outputs, progress, cache, force,
+def _analyse(paths, outdir, settings, choices, strict, jobs, outputs, progress, cache, force,
              timings) -> Result:
     outdir = Path(outdir)
     records = key = earlier = None
     if cache is not None:
         with _timed(timings, "reuse:check"):
             records = RunRecords(cache.root)
-            key = run_key(input_digests(discover(paths)), settings, outputs, strict)
+            key = run_key(input_digests(discover(paths)), settings, choices, outputs, strict)
             earlier = records.get(outdir)
         if not force and current(earlier, key):
             return Result(None, None, {"summary": earlier.summary}, notes=earlier.notes,
@@ -120,12 +126,12 @@ def _analyse(paths, outdir, settings, strict, jobs, outputs, progress, cache, fo
     document = {"estate_version": __version__, "settings": settings.as_dict(), **findings}
     progress.begin("write", 1 + len(outputs & DEFAULT_OUTPUTS))
     maps_job = None
-    if "maps" in outputs and settings.maps != "none":
+    if "maps" in outputs and choices.maps != "none":
         from estate.render.maps import dot_available, render_maps
         if dot_available():
             def draw():
                 with _timed(timings, "write:maps"):
-                    return render_maps(estate, graph, findings, outdir / "maps", settings, reuse=reuse)
+                    return render_maps(estate, graph, findings, outdir / "maps", choices, reuse=reuse)
             # Graphviz does most of the work of the maps, in its own processes: with more
             # than one CPU, the maps are drawn from a thread while this one writes the
             # JSON and the register (the report needs the maps, so it comes last)
@@ -160,7 +166,7 @@ def _analyse(paths, outdir, settings, strict, jobs, outputs, progress, cache, fo
     if "report" in outputs:
         from estate.render.html import write_report
         with _timed(timings, "write:report.html"):
-            write_report(estate, findings, maps, outdir / "report.html", settings)
+            write_report(estate, findings, maps, outdir / "report.html", settings, choices)
         result.written.append(outdir / "report.html")
         progress.advance()
     progress.end()

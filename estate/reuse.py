@@ -5,8 +5,9 @@ A run of ``estate analyse`` that completes leaves a *run record* in the cache fo
 of every file it wrote.  The key is a SHA-256 over everything the outputs depend on:
 
 * the bytes of every inventory file read, with its path (paths appear in the findings);
-* the settings after ``estate.yaml`` and the options (``--as-of`` included: a run on
-  another day, with the default ``--as-of`` of today, is a different run);
+* the settings and output choices after ``estate.yaml`` and the options (``--as-of``
+  included: a run on another day, with the default ``--as-of`` of today, is a different
+  run);
 * the outputs asked for, ``--strict``, and the files of a ``--templates`` folder;
 * estate itself: its version and the bytes of its own source, templates and catalogue,
   so that a changed or upgraded estate never reuses an older run's outputs;
@@ -92,16 +93,19 @@ def _tree_digest(folder, seed: bytes = b"", keep=lambda path: True) -> str:
     return h.hexdigest()
 
 
-def run_key(inputs: Iterable[tuple], settings, outputs: Iterable[str], strict: bool) -> str:
-    """The key of a run: ``inputs`` are ``(path, sha256 of the bytes)`` in reading order."""
+def run_key(inputs: Iterable[tuple], settings, choices, outputs: Iterable[str], strict: bool) -> str:
+    """The key of a run: ``inputs`` are ``(path, sha256 of the bytes)`` in reading order;
+    ``settings`` and ``choices`` the run's :class:`~estate.config.Settings` and
+    :class:`~estate.choices.OutputChoices`."""
     parts = {
         "format": RECORD_FORMAT,
         "estate": code_fingerprint(),
         "settings": settings.as_dict(),
+        "choices": choices.as_dict(),
         "outputs": sorted(outputs),
         "strict": bool(strict),
-        "templates": _tree_digest(settings.templates) if settings.templates else None,
-        "graphviz": graphviz_identity() if "maps" in outputs and settings.maps != "none" else None,
+        "templates": _tree_digest(choices.templates) if choices.templates else None,
+        "graphviz": graphviz_identity() if "maps" in outputs and choices.maps != "none" else None,
         "inputs": [list(pair) for pair in inputs],
     }
     text = json.dumps(parts, sort_keys=True, default=str, separators=(",", ":"))

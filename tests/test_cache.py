@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from estate import synth
 from estate.cache import MAGIC, ParseCache, default_cache_dir
+from estate.choices import OutputChoices
 from estate.cli import main
 import estate.model as model
 from estate.model import load, parse_files
@@ -348,11 +349,12 @@ def test_outputs_written_in_parallel_are_the_outputs_written_in_line(tmp_path):
     (tmp_path / "inv" / "tiny.yaml").write_text(TINY)
     from estate.render.maps import dot_available
 
-    settings = Settings(as_of=__import__("datetime").date(2026, 4, 1), maps="councils")
+    settings = Settings(as_of=__import__("datetime").date(2026, 4, 1))
     books, written, maps = [], [], []
     for jobs in (1, 2):
         out = tmp_path / f"out{jobs}"
-        result = analyse([str(tmp_path / "inv")], out, settings, jobs=jobs)
+        result = analyse([str(tmp_path / "inv")], out, settings, jobs=jobs,
+                         choices=OutputChoices(maps="councils"))
         written.append(sorted(p.name for p in result.written))
         book = openpyxl.load_workbook(out / "register.xlsx", read_only=True)
         books.append({ws.title: [row for row in ws.iter_rows(values_only=True)] for ws in book})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 
@@ -91,6 +92,38 @@ def test_a_bad_settings_file_is_a_usage_error_with_a_hint(runner, valid, tmp_pat
     assert result.exit_code == 2
     assert "unknown setting 'window_monhts'" in result.output
     assert "Traceback" not in result.output
+
+
+def test_output_choices_in_the_settings_file_are_not_published_as_settings(runner, valid, tmp_path):
+    config = tmp_path / "estate.yaml"
+    config.write_text("window_months: 18\nmaps: none\nmap_formats: [png]\n")
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["analyse", *valid, "-o", str(out), "--config", str(config),
+                                  "--as-of", "2026-11-21"])
+    assert result.exit_code == 0, result.output
+    published = json.loads((out / "analysis.json").read_text())["settings"]
+    assert published["window_months"] == 18 and published["as_of"] == "2026-11-21"
+    assert not {"maps", "map_formats", "templates"} & set(published)
+    assert not (out / "maps").exists()                   # maps: none, from the file
+    if shutil.which("dot") is None:
+        return                                           # no Graphviz: no maps to count
+    # the command line overrides the file's choice
+    runner.invoke(main, ["analyse", *valid, "-o", str(out), "--config", str(config),
+                         "--as-of", "2026-11-21", "--maps", "councils", "--no-cache"])
+    assert sorted(p.name for p in (out / "maps").glob("*.dot")) == ["council-alpha.dot"]
+
+
+@pytest.mark.parametrize("text,message", [
+    ("maps: some\n", "setting 'maps' must be one of all, councils, partnerships, none"),
+    ("map_formats: [svg, bmp]\n", "unknown map format bmp"),
+    ("templates: 3\n", "setting 'templates' must be a folder name"),
+])
+def test_a_bad_output_choice_is_a_usage_error(runner, valid, tmp_path, text, message):
+    config = tmp_path / "estate.yaml"
+    config.write_text(text)
+    result = runner.invoke(main, ["analyse", *valid, "-o", str(tmp_path / "out"), "--config", str(config)])
+    assert result.exit_code == 2 and message in result.output, result.output
+    assert not (tmp_path / "out").exists()
 
 
 def test_analyse_refuses_invalid_inventories_and_writes_nothing(runner, inventory, tmp_path):

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from estate import reuse
 from estate.cache import ParseCache
+from estate.choices import OutputChoices
 from estate.cli import main
 from estate.config import Settings
 from estate.errors import InventoryError
@@ -30,8 +31,9 @@ def inv(tmp_path):
 
 
 def run(inv, out, cache, maps="none", **options):
-    settings = Settings(as_of=options.pop("as_of", AS_OF), maps=maps)
-    return analyse([str(inv)], out, settings, cache=ParseCache(cache), **options)
+    settings = Settings(as_of=options.pop("as_of", AS_OF))
+    return analyse([str(inv)], out, settings, choices=OutputChoices(maps=maps), cache=ParseCache(cache),
+                   **options)
 
 
 def stamps(out: Path) -> dict:
@@ -102,10 +104,10 @@ def test_a_failed_run_leaves_no_record_so_the_next_run_does_everything(inv, tmp_
 
 def test_without_a_cache_every_run_writes(inv, tmp_path):
     out = tmp_path / "out"
-    settings = Settings(as_of=AS_OF, maps="none")
-    analyse([str(inv)], out, settings)
+    settings, choices = Settings(as_of=AS_OF), OutputChoices(maps="none")
+    analyse([str(inv)], out, settings, choices=choices)
     before = stamps(out)
-    assert analyse([str(inv)], out, settings).reused is None
+    assert analyse([str(inv)], out, settings, choices=choices).reused is None
     assert all(stamps(out)[name] != before[name] for name in before)
 
 
@@ -151,7 +153,7 @@ def test_an_edited_council_redraws_its_maps_and_no_others(inv, tmp_path):
     assert len({n for n in redrawn if n.endswith(".svg")}) == maps - second.timings["maps:reused"]
     # what was reused is what a run from scratch draws
     fresh = tmp_path / "fresh"
-    analyse([str(inv)], fresh, Settings(as_of=AS_OF, maps="all"))
+    analyse([str(inv)], fresh, Settings(as_of=AS_OF), choices=OutputChoices(maps="all"))
     for name in after:
         assert (out / "maps" / name).read_bytes() == (fresh / "maps" / name).read_bytes(), name
     assert (out / "report.html").read_bytes() == (fresh / "report.html").read_bytes()

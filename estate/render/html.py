@@ -92,6 +92,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from estate import __version__
+from estate.choices import OutputChoices
 from estate.collector import collector_off
 from estate.errors import OutputError, UsageError
 from estate.output import atomic_path, safe_name
@@ -149,8 +150,12 @@ SECTIONS = (
 
 # --------------------------------------------------------------------------- entry points
 
-def write_report(estate, findings: dict, maps: list, path: Path, settings) -> Path:
-    """Render the report and write it atomically to ``path``; maps are read from beside it."""
+def write_report(estate, findings: dict, maps: list, path: Path, settings,
+                 choices: Optional[OutputChoices] = None) -> Path:
+    """Render the report and write it atomically to ``path``; maps are read from beside it.
+
+    ``settings`` are the run's analysis settings; ``choices`` the output choices (the
+    ``templates`` folder)."""
     path = Path(path)
     with collector_off():
         context = report_context(estate, findings, maps, settings, base=path.parent)
@@ -159,7 +164,7 @@ def write_report(estate, findings: dict, maps: list, path: Path, settings) -> Pa
         # councils); a template error leaves no file, as every output
         with atomic_path(path) as tmp:
             with open(tmp, "w", encoding="utf-8") as out:
-                out.writelines(report_chunks(context, settings))
+                out.writelines(report_chunks(context, choices or OutputChoices()))
     return path
 
 

@@ -1076,8 +1076,8 @@ def iter_maps(estate, graph, findings: Optional[dict], settings) -> Iterator[Map
         for aid in sorted(estate.authorities, key=lambda aid: f"council-{aid}"):
             yield council_map(estate, graph, view, aid)
     if "blast-radius" in kinds:
-        top = max(0, int(getattr(settings, "top_hubs", 10) or 0))
-        for i, hub in enumerate(view.hubs[:top]):       # rank i: already in order
+        # the findings list settings.top_hubs hubs, in order: rank i
+        for i, hub in enumerate(view.hubs):
             m = blast_radius_map(estate, graph, view, hub, rank=i)
             if m is not None:
                 yield m

@@ -15,6 +15,7 @@ import lxml.html
 import pytest
 
 from estate.analyses import run_all
+from estate.choices import OutputChoices
 from estate.config import Settings
 from estate.errors import OutputError, UsageError
 from estate.render import html as report
@@ -370,7 +371,7 @@ def test_strict_undefined_names_the_template_and_line(estate, settings, tmp_path
     folder.mkdir()
     (folder / "report.html").write_text("<h1>{{ title }}</h1>\n<p>{{ summary.sytems }}</p>\n", encoding="utf-8")
     with pytest.raises(OutputError) as caught:
-        write_report(estate[0], hand_findings(), [], tmp_path / "r.html", settings.replace(templates=str(folder)))
+        write_report(estate[0], hand_findings(), [], tmp_path / "r.html", settings, OutputChoices(templates=str(folder)))
     message = str(caught.value)
     assert "report.html:2" in message and "sytems" in message
     assert not (tmp_path / "r.html").exists()           # nothing half-written
@@ -378,7 +379,7 @@ def test_strict_undefined_names_the_template_and_line(estate, settings, tmp_path
     # still leaves the last good report as it was, and no temporary file
     (tmp_path / "r.html").write_text("the last good report", encoding="utf-8")
     with pytest.raises(OutputError):
-        write_report(estate[0], hand_findings(), [], tmp_path / "r.html", settings.replace(templates=str(folder)))
+        write_report(estate[0], hand_findings(), [], tmp_path / "r.html", settings, OutputChoices(templates=str(folder)))
     assert (tmp_path / "r.html").read_text(encoding="utf-8") == "the last good report"
     assert [p.name for p in tmp_path.iterdir() if p.is_file()] == ["r.html"]
 
@@ -388,7 +389,7 @@ def test_template_syntax_error_is_an_output_error(estate, settings, tmp_path):
     folder.mkdir()
     (folder / "_header.html").write_text("{% if %}", encoding="utf-8")
     with pytest.raises(OutputError, match="_header.html:1: template syntax error"):
-        write_report(estate[0], {}, [], tmp_path / "r.html", settings.replace(templates=str(folder)))
+        write_report(estate[0], {}, [], tmp_path / "r.html", settings, OutputChoices(templates=str(folder)))
 
 
 def test_templates_folder_overrides_by_name(estate, settings, tmp_path):
@@ -399,7 +400,7 @@ def test_templates_folder_overrides_by_name(estate, settings, tmp_path):
         '<header class="masthead"><p>Trio Shared ICT board pack {{ as_of_text }}</p></header>\n', encoding="utf-8")
     (folder / "report.css").write_text("body { color: #123456; }\n", encoding="utf-8")
     path = tmp_path / "r.html"
-    write_report(estate[0], hand_findings(), [], path, settings.replace(templates=str(folder)))
+    write_report(estate[0], hand_findings(), [], path, settings, OutputChoices(templates=str(folder)))
     text = path.read_text(encoding="utf-8")
     assert "Trio Shared ICT board pack 21 November 2026" in text
     assert "color: #123456" in text and "--brand:" not in text
@@ -412,13 +413,13 @@ def test_a_whole_report_template_can_be_replaced(estate, settings, tmp_path):
     (folder / "report.html").write_text(
         "{% for c in councils.rows %}{{ c.name }}={{ c.line_support_share|pct }};{% endfor %}", encoding="utf-8")
     path = tmp_path / "r.html"
-    write_report(estate[0], hand_findings(), [], path, settings.replace(templates=str(folder)))
+    write_report(estate[0], hand_findings(), [], path, settings, OutputChoices(templates=str(folder)))
     assert path.read_text(encoding="utf-8") == "Alpha Borough Council=75%;Beta District Council=not judged;"
 
 
 def test_missing_templates_folder_is_a_usage_error(estate, settings, tmp_path):
     with pytest.raises(UsageError, match="templates folder not found"):
-        write_report(estate[0], {}, [], tmp_path / "r.html", settings.replace(templates=str(tmp_path / "nope")))
+        write_report(estate[0], {}, [], tmp_path / "r.html", settings, OutputChoices(templates=str(tmp_path / "nope")))
 
 
 def test_context_is_documented():

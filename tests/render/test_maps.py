@@ -19,6 +19,7 @@ import pytest
 import yaml
 from hypothesis import given, strategies as st
 
+from estate.choices import OutputChoices
 from estate.config import Settings
 from estate.model import build_graph, load
 from estate.render import maps
@@ -312,7 +313,7 @@ def test_partnership_map_highlights_shared_products_and_consolidation(trio):
 
 def test_maps_setting_chooses_the_kinds(trio):
     def kinds(choice):
-        return sorted({m.kind for m in build_maps(*trio, FINDINGS, Settings(maps=choice))})
+        return sorted({m.kind for m in build_maps(*trio, FINDINGS, OutputChoices(maps=choice))})
 
     assert kinds("all") == ["blast-radius", "council", "landscape", "partnership", "region"]
     assert kinds("councils") == ["blast-radius", "council"]
@@ -336,8 +337,11 @@ def test_regions_that_slug_alike_keep_distinct_ids(mini):
     assert ids == ["region-north-west", "region-north-west-2"]
 
 
-def test_top_hubs_limits_blast_radius_maps(trio):
-    assert not [m for m in build_maps(*trio, FINDINGS, Settings(top_hubs=0)) if m.kind == "blast-radius"]
+def test_blast_radius_maps_are_those_of_the_hubs_the_findings_list(trio):
+    # the analysis keeps settings.top_hubs hubs; the maps draw each one it kept
+    no_hubs = {**FINDINGS, "dependencies": {**FINDINGS["dependencies"], "hubs": []}}
+    assert not [m for m in build_maps(*trio, no_hubs, OutputChoices()) if m.kind == "blast-radius"]
+    assert [m for m in build_maps(*trio, FINDINGS, OutputChoices()) if m.kind == "blast-radius"]
 
 
 # --------------------------------------------------------------------------- landscape, blast radius
@@ -535,13 +539,12 @@ def test_render_is_deterministic(trio, tmp_path):
 
 
 @needs_dot
-def test_extra_formats_and_unknown_ones(trio, tmp_path, caplog):
+def test_extra_formats(trio, tmp_path):
     out = tmp_path / "out" / "maps"
-    result = render_maps(*trio, {}, out, Settings(maps="councils", map_formats=("png", "bmp", "svg")))
+    result = render_maps(*trio, {}, out, OutputChoices(maps="councils", map_formats=("png", "svg")))
     r = next(r for r in result if r["id"] == "council-gamma")
     assert set(r["files"]) == {"dot", "svg", "png"}
     assert (tmp_path / "out" / r["files"]["png"]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert "map format 'bmp' is not supported" in caplog.text
 
 
 @pytest.mark.parametrize("failing,used", [({"dot"}, "osage"), ({"dot", "osage"}, "sfdp")])
@@ -556,7 +559,7 @@ def test_a_map_that_times_out_falls_back_to_osage_then_sfdp(trio, tmp_path, monk
             path.write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
 
     monkeypatch.setattr(maps, "run_graphviz", fake)
-    result = render_maps(*trio, {}, tmp_path / "maps", Settings(maps="councils"), timeout=0.5)
+    result = render_maps(*trio, {}, tmp_path / "maps", OutputChoices(maps="councils"), timeout=0.5)
     assert set(tried) == failing | {used}
     assert all(r["engine"] == used and "svg" in r["files"] and "error" not in r for r in result)
 
@@ -566,7 +569,7 @@ def test_a_map_graphviz_cannot_draw_keeps_its_dot_file_and_says_why(trio, tmp_pa
         raise RuntimeError("syntax error in line 1")
 
     monkeypatch.setattr(maps, "run_graphviz", broken)
-    result = render_maps(*trio, {}, tmp_path / "maps", Settings(maps="councils"))
+    result = render_maps(*trio, {}, tmp_path / "maps", OutputChoices(maps="councils"))
     for r in result:
         assert set(r["files"]) == {"dot"} and "syntax error" in r["error"]
         assert (tmp_path / r["files"]["dot"]).exists()
@@ -645,7 +648,7 @@ def test_large_council_map_is_clustered_bounded_and_renders(tmp_path):
     drawn = [line for line in m.source.splitlines() if " -> " in line and 'style="invis"' not in line]
     assert m.stats["bundles"] <= BUNDLE_EDGES and len(drawn) < deps / 2
     assert not re.search(r'\blabel="(api|sso|file-transfer)"', m.source)   # no edge labels
-    result = render_maps(estate, graph, {}, tmp_path / "out" / "maps", Settings(maps="councils", top_hubs=0))
+    result = render_maps(estate, graph, {}, tmp_path / "out" / "maps", OutputChoices(maps="councils"))
     assert [r["id"] for r in result] == ["council-bigshire"] and "error" not in result[0]
     root = svg_root(tmp_path / "out" / result[0]["files"]["svg"])
     assert len([g for g in root.iter(f"{SVG}g") if g.get("class") == "node"]) >= 350
@@ -678,7 +681,7 @@ def test_a_deep_dependency_chain_does_not_stretch_the_layout(mini, tmp_path):
     blast = maps.blast_radius_map(estate, graph, View.of({}), hub)
     assert blast.stats["overlay"] and 'constraint="false"' in blast.source
     findings = {"dependencies": {"hubs": [hub]}}
-    result = render_maps(estate, graph, findings, tmp_path / "maps", Settings(maps="councils"))
+    result = render_maps(estate, graph, findings, tmp_path / "maps", OutputChoices(maps="councils"))
     assert [r["kind"] for r in result] == ["council", "blast-radius"]
     assert not [r for r in result if "error" in r]
 
