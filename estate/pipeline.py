@@ -70,7 +70,7 @@ def analyse(paths, outdir, settings: Settings, *, choices: Optional[OutputChoice
     in ``analysis.json``); ``choices`` the :class:`~estate.choices.OutputChoices` (which
     maps, their formats, the report's templates; default: the defaults), which change
     the files written but no finding.
-    ``cache`` is a :class:`~estate.cache.ParseCache` (None: parse every file, reuse
+    ``cache`` is a :class:`~estate.model.parse_cache.ParseCache` (None: parse every file, reuse
     nothing).  With a cache, a run whose inputs, settings and estate are those of the last
     completed run into ``outdir``, whose outputs are untouched, rewrites nothing
     (:mod:`estate.reuse`; ``Result.reused``) unless ``force``; unchanged maps are not

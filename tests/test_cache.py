@@ -11,10 +11,10 @@ import pytest
 from click.testing import CliRunner
 
 from estate import synth
-from estate.cache import MAGIC, ParseCache, default_cache_dir
+from estate.model.parse_cache import MAGIC, ParseCache, default_cache_dir
 from estate.choices import OutputChoices
 from estate.cli import main
-import estate.model as model
+from estate.model import parsing
 from estate.model import load, parse_files
 from estate.model.loader import Positions, _parse_with_pyyaml, discover, parse_text
 
@@ -135,7 +135,7 @@ def test_the_cache_lives_under_xdg_cache_home(monkeypatch, tmp_path):
 
 def test_a_new_estate_version_does_not_read_old_entries(inventories, tmp_path, monkeypatch):
     load([str(inventories)], cache=ParseCache(tmp_path / "cache"))
-    monkeypatch.setattr("estate.cache.__version__", "99.0")
+    monkeypatch.setattr("estate.model.parse_cache.__version__", "99.0")
     cache = ParseCache(tmp_path / "cache")
     load([str(inventories)], cache=cache)
     assert cache.stats.hits == 0
@@ -185,7 +185,7 @@ def test_cli_without_quiet_shows_no_progress_bar_when_not_a_terminal(tmp_path):
 # --- parallel parsing and the fast loader -------------------------------------------------------
 
 def test_parallel_parse_gives_what_a_serial_parse_gives(estate_dir, monkeypatch):
-    monkeypatch.setattr(model, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(parsing, "PARALLEL_MIN_BYTES", 0)
     files = discover([str(estate_dir)])
     serial = parse_files(files, jobs=1)
     parallel = parse_files(files, jobs=2)
@@ -198,7 +198,7 @@ def test_parallel_parse_gives_what_a_serial_parse_gives(estate_dir, monkeypatch)
 
 
 def test_parallel_parse_with_a_cache_stores_every_file(estate_dir, tmp_path, monkeypatch):
-    monkeypatch.setattr(model, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(parsing, "PARALLEL_MIN_BYTES", 0)
     cache = ParseCache(tmp_path / "cache")
     estate = load([str(estate_dir)], jobs=2, cache=cache)
     files = discover([str(estate_dir)])
