@@ -95,6 +95,8 @@ from estate import __version__
 from estate.collector import collector_off
 from estate.errors import OutputError, UsageError
 from estate.output import atomic_path, safe_name
+from estate.render import views
+from estate.render.views import Names
 
 log = logging.getLogger(__name__)
 
@@ -310,7 +312,7 @@ def report_context(estate, findings: dict, maps: list, settings, *,
     matrix and the timeline's contract dates then say they are not available.
     """
     findings = findings or {}
-    names = _Names(estate)
+    names = Names(estate)
     as_of = _as_of(findings, settings)
     summary = _summary(findings)
     windows = _windows(findings, names)
@@ -413,61 +415,6 @@ def _svg_size(m: dict, base: Path) -> int:
         return (base / str(files.get("svg"))).stat().st_size if files.get("svg") else 0
     except OSError:
         return 0
-
-
-class _Names:
-    """Display names for the ids findings use (authorities, systems, lines, vendors...)."""
-
-    def __init__(self, estate):
-        self.estate = estate
-        cat = getattr(estate, "catalogue", None)
-        self.vendors = getattr(cat, "vendors", {}) or {}
-        self.products = getattr(cat, "products", {}) or {}
-        self.partnerships = getattr(cat, "partnerships", {}) or {}
-        self.authorities = getattr(estate, "authorities", {}) or {}
-        self.systems: dict = {}        # qid -> system ref, made once (a table can name a system often)
-
-    def authority(self, aid) -> str:
-        a = self.authorities.get(aid)
-        return a.name if a else str(aid or "")
-
-    def system(self, qid) -> dict:
-        """A system ref: ``{id, name, authority, authority_name}``."""
-        return dict(self.ref(qid))     # a copy each time, as whoever uses the context may change it
-
-    def ref(self, qid) -> dict:
-        """:meth:`system`'s ref itself, made once per system: to read, not to hand out."""
-        qid = str(qid or "")
-        ref = self.systems.get(qid)
-        if ref is None:
-            s = self.estate.system(qid) if self.estate is not None else None
-            authority = qid.partition("/")[0]
-            ref = self.systems[qid] = {"id": qid, "name": s.name if s else qid.partition("/")[2] or qid,
-                                       "authority": authority, "authority_name": self.authority(authority)}
-        return ref
-
-    def line(self, line_id, given=None) -> str:
-        if given:
-            return str(given)
-        if self.estate is not None and line_id:
-            return self.estate.line_name(str(line_id))
-        return str(line_id or "").replace("-", " ").capitalize()
-
-    def vendor(self, vid, given=None) -> str:
-        if given:
-            return str(given)
-        v = self.vendors.get(vid)
-        return v.name if v else str(vid or "")
-
-    def product(self, pid, given=None) -> str:
-        if given:
-            return str(given)
-        p = self.products.get(pid)
-        return p.name if p else str(pid or "")
-
-    def partnership(self, pid) -> str:
-        p = self.partnerships.get(pid)
-        return p.name if p else str(pid or "")
 
 
 def _as_of(findings, settings) -> dt.date:
@@ -806,78 +753,20 @@ def _settings(findings, settings) -> list:
 # --------------------------------------------------------------------------- from the records
 
 def _matrix(estate, names) -> dict:
-    """Lines of business x councils: the products of the systems that support each line.
-
-    A tabulation of the inventories, not an analysis: each cell lists the systems a
-    council records for a line (live, planned, retiring; not retired) and says so when
-    it lists the line with no system.
-    """
-    if estate is None or not estate.authorities:
+    """The lines of business x councils matrix of :func:`estate.render.views.landscape`,
+    cut to its first :data:`MATRIX_MAX_COUNCILS` councils (rows with nothing in those
+    councils are left out; a row's ``councils`` still counts every council)."""
+    view = views.landscape(estate, names)
+    if view is None:
         return {"available": False, "councils": [], "rows": [], "hidden_councils": 0}
-    authorities = list(estate.authorities.values())
-    shown = authorities[:MATRIX_MAX_COUNCILS]
-    taxonomy = estate.catalogue.lines_of_business
-    rows: dict = {}
-
-    def row(key, name, function):
-        if key not in rows:
-            rows[key] = {"id": key, "name": name, "function": function,
-                         "cells": {a.id: {"state": "not-listed", "systems": []} for a in shown}}
-        return rows[key]
-
-    def key_of(a, line_id):
-        line = a.lines.get(line_id)
-        if line is not None and line.taxonomy_id:
-            return line.taxonomy_id, line
-        if line_id in taxonomy:
-            return line_id, line
-        return f"{a.id}/{line_id}", line
-
-    for a in shown:
-        for line_id in a.lines:
-            key, line = key_of(a, line_id)
-            if key in taxonomy:
-                t = taxonomy[key]
-                r = row(key, t.name, t.function or "Other")
-            else:
-                r = row(key, line.name or names.line(line_id), f"Local to {a.name}")
-            cell = r["cells"][a.id]
-            if line.delivery == "not-delivered" and cell["state"] == "not-listed":
-                cell["state"] = "not-delivered"
-            elif cell["state"] == "not-listed":
-                cell["state"] = "no-system"
-        for s in a.systems.values():
-            if s.status == "retired":
-                continue
-            label = names.product(s.product_id) if s.product_id else (s.product or s.name)
-            for line_id in s.supports:
-                key, line = key_of(a, line_id)
-                if key not in rows:
-                    name = taxonomy[key].name if key in taxonomy else (
-                        line.name if line is not None and line.name else names.line(line_id))
-                    row(key, name, taxonomy[key].function if key in taxonomy else f"Local to {a.name}")
-                cell = rows[key]["cells"][a.id]
-                cell["systems"].append({"id": s.qid, "name": s.name, "product": label, "status": s.status})
-                if s.status == "live":
-                    cell["state"] = "supported"
-                elif cell["state"] != "supported":
-                    cell["state"] = "not-live"
-    out = []
-    for r in sorted(rows.values(), key=lambda r: (r["function"].startswith("Local"), r["function"], r["name"])):
-        cells = [{"authority": a.id, **r["cells"][a.id],
-                  "systems": sorted(r["cells"][a.id]["systems"], key=lambda s: (s["status"] != "live", s["product"]))}
-                 for a in shown]
-        out.append({"id": r["id"], "name": r["name"], "function": r["function"], "cells": cells,
-                    "supported": sum(1 for c in cells if c["state"] == "supported")})
-    return {"available": True, "councils": [{"id": a.id, "name": a.name} for a in shown],
-            "rows": out, "hidden_councils": len(authorities) - len(shown)}
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    shown = view["councils"][:MATRIX_MAX_COUNCILS]
+    rows = []
+    for r in view["rows"]:
+        cells = r["cells"][:len(shown)]
+        if any(c["state"] != "not-listed" for c in cells):
+            rows.append({**r, "cells": cells})
+    return {"available": True, "councils": shown, "rows": rows,
+            "hidden_councils": len(view["councils"]) - len(shown)}
 
 
 def _iso(value) -> Optional[dt.date]:
@@ -894,42 +783,20 @@ def _timeline_range(as_of: dt.date) -> tuple[dt.date, dt.date]:
 
 
 def _contracts(estate, windows, as_of, names) -> dict:
-    """Contracts that end between the as-of date and the timeline's end, soonest first.
-
-    A contract whose first end has passed but whose extension runs past the as-of date
-    is running on that extension: it ends when the extension does.
-    """
-    if estate is None:
-        return _section(None, before=0, after=0)
+    """Contracts that end between the as-of date and the timeline's end, soonest first
+    (:func:`estate.render.views.contracts_ending`), dates as ISO text."""
     in_window: dict = {}
     for w in windows["rows"]:
         for qid in w["contracts"]:
             in_window.setdefault(qid, []).append(w["label"])
     _, stop = _timeline_range(as_of)
-    items, before, after = [], 0, 0
-    for a in estate.authorities.values():
-        for c in a.contracts.values():
-            end, extended = c.end, False
-            if end < as_of and c.extension_until and c.extension_until >= as_of:
-                end, extended = c.extension_until, True       # running on its extension
-            if end < as_of:
-                before += 1
-                continue
-            if end >= stop:
-                after += 1
-                continue
-            items.append({
-                "id": c.qid, "authority": a.id, "authority_name": a.name,
-                "contract": c.id, "supplier": names.vendor(c.vendor_id) if c.vendor_id else c.supplier,
-                "systems": [names.system(f"{a.id}/{s}") for s in c.covers],
-                "end": end.isoformat(), "first_end": c.end.isoformat(), "extended": extended,
-                "extension_until": c.extension_until.isoformat() if c.extension_until else None,
-                "notice_by": _add_months(end, -c.notice_months).isoformat() if c.notice_months else None,
-                "annual_value": c.annual_value, "route": c.route or "",
-                "windows": in_window.get(c.qid, []),
-            })
-    items.sort(key=lambda i: (i["end"], i["id"]))
-    return _section(items, before=before, after=after)
+    view = views.contracts_ending(estate, as_of, stop, names, in_window)
+    if view is None:
+        return _section(None, before=0, after=0)
+    items = [{**r, "end": r["end"].isoformat(), "first_end": r["first_end"].isoformat(),
+              "extension_until": _date_str(r["extension_until"]), "notice_by": _date_str(r["notice_by"]),
+              "earliest_exit": r["earliest_exit"].isoformat()} for r in view["rows"]]
+    return _section(items, before=view["before"], after=view["after"])
 
 
 #: timeline drawing (SVG user units): label column, plot width, row heights

@@ -243,7 +243,7 @@ def test_matrix_lists_products_per_council_from_the_records(rendered):
     matrix = doc.get_element_by_id("matrix")
     headers = [" ".join(th.text_content().split()) for th in matrix.xpath("./thead//th")]
     assert headers == ["Line of business", "Alpha Borough Council", "Beta District Council",
-                       "Councils with a system"]
+                       "Councils with a system in service"]
     rows = {words(tr.xpath("./th")[0]): tr for tr in matrix.xpath("./tbody/tr")}
     council_tax = [words(td) for td in rows["Council Tax Revenues and Benefits"].xpath("./td")]
     assert council_tax == ["NEC Revenues & Benefits", "Capita Academy Revenues & Benefits", "2"]
