@@ -29,8 +29,11 @@ class Settings:
     expiring_months: int = 18
     #: a system older than this many years counts as "old" for legacy risk
     old_system_years: int = 10
-    #: typical sales cycle in days when no contract records procurement_started
+    #: sales cycle in days (procurement started -> new contract starts) for a council that has
+    #: measured fewer than sales_cycle_min_contracts of its own (see analyses/procurement_windows.py)
     default_sales_cycle_days: int = 270
+    #: a council's own median sales cycle is used once it has measured this many contracts
+    sales_cycle_min_contracts: int = 3
     #: share of the cost of the systems that would be retired that consolidation saves
     consolidation_saving_rate: float = 0.2
     #: how many dependency hubs to report and map

@@ -14,7 +14,8 @@ Run as of 2026-11-21 (``--as-of``), window 12 months, all other settings default
 Facts used throughout (as of 2026-11-21):
 
 Earliest exit of each contract (rule of _contracts.earliest_exit: ``end`` if notice can
-still be given, else ``extension_until`` if still to come, else today + notice):
+still be given or there is no extension option to stop, else ``extension_until`` if still
+to come, else today + notice):
 
     AC-001  end 2027-03-31, notice 6 -> deadline 2026-09-30 passed; ext 2028-03-31 -> 2028-03-31
     AC-003  end 2028-03-31, notice 6 -> deadline 2027-09-30 ok                       -> 2028-03-31
@@ -45,7 +46,8 @@ still be given, else ``extension_until`` if still to come, else today + notice):
     DU-003  end 2026-09-30, no extension: HAS ENDED
     DU-004  end 2027-11-30, notice 3                                                  -> 2027-11-30
     DU-005  end 2027-08-31, notice 3                                                  -> 2027-08-31
-    DU-006  end 2027-03-31, notice 6 -> deadline 2026-09-30 passed, no ext -> today + 6 months = 2027-05-21
+    DU-006  end 2027-03-31, notice 6 -> deadline 2026-09-30 passed, but no extension option:
+            it simply expires, no notice needed                                   -> 2027-03-31
     DU-007  end 2028-06-30                                                            -> 2028-06-30
 
 Sales cycles (start - procurement_started, days):
@@ -374,9 +376,31 @@ def test_consolidation_members_and_why(A):
 # --------------------------------------------------------------------------------------
 #
 # Per taxonomy line (and per product), greedy by earliest exit, 12-month windows, 2+
-# councils; ended contracts (AC-009, DU-003) left out.  must_start_by = start - longest
-# notice - 274 days (estate median sales cycle).
+# councils; ended contracts (AC-009, DU-003) left out.  Each contract must start by the
+# date it ends in the window less its lead time, the LONGER of the notice it needs and
+# the sales cycle (they run in parallel); only a contract that would otherwise run on
+# (ends before its last extension) needs notice.  No council has measured 3 sales
+# cycles, so every one is the default 270 days.  The window's date is its members'
+# earliest; late windows (before 2026-11-21) come after the actionable ones.
+# DU-006 (no extension option) simply expires on 2027-03-31: no notice needed.
 #
+#  business-rates: BR-001 2027-09-30 - 270 d = 2027-01-03; DU-001 (ext to 2029) needs 6
+#     months: min(2027-06-30, 2027-04-05) = 2027-04-05; AC-001 (to its last extension)
+#     2028-03-31 - 270 d = 2027-07-05 -> 2027-01-03, actionable
+#  adult-social-care: BR-002 2027-06-30 - 270 d = 2026-10-03 (49 days late); AC-003 2027-07-05;
+#     CO-002 (ext to 2029) min(2027-12-30, 2028-06-30 - 270 d = 2027-10-04) = 2027-10-04
+#  liquidlogic-las: AC-003 2027-07-05, CO-002 2027-10-04 -> 2027-07-05
+#  office-productivity: AC-006 2027-06-30 - 270 d = 2026-10-03 (late); BR-006 2027-02-03
+#  CRM: BR-005 2027-05-31 - 270 d = 2026-09-03 (late); AC-006 2026-10-03; BR-004 2027-05-06;
+#     DU-004 2027-03-05
+#  financial-management: AC-004 (to its last extension) 2027-03-31 - 270 d = 2026-07-04 (late);
+#     CO-003 2027-04-05
+#  salesforce: DU-004 2027-03-05, BR-004 2027-05-06 -> 2027-03-05
+#  waste: DU-005 2027-08-31 - 270 d = 2026-12-04; BR-007 2027-07-05
+#  gis-mapping: CO-006 2027-02-28 - 270 d = 2026-06-03 (late); AC-007 2026-08-03 (late)
+#
+# Before lead times ran in parallel (must start by = start - longest notice - 274 days,
+# the estate median), these were:
 #  business-rates (+council-tax, same set): BR-001 2027-09-30 anchors [2027-09-30, 2028-09-30];
 #     DU-001 (2027-12-31) and AC-001 (2028-03-31) join; CO-001 (2029-09-30) does not.
 #     end 2028-03-31; notice max(9, 6, 6) = 9 -> 2026-12-30 - 274 d = 2026-03-31 (late)
@@ -409,35 +433,36 @@ def test_consolidation_members_and_why(A):
 #     CO-001 2029-09-30), unit4-erp (AC-004, BR-003 2030), housing-register (one council).
 
 WINDOWS = [
-    # line, product, contracts, start, end, must_start_by, combined
-    ("adult-social-care-case-management", None,
-     ["ashcombe/AC-003", "brindley/BR-002", "corrow/CO-002"],
-     "2027-06-30", "2028-06-30", "2026-03-31", 550000),
+    # line, product, contracts, start, end, must_start_by, combined; actionable first
     ("business-rates", None,
      ["ashcombe/AC-001", "brindley/BR-001", "dunmere/DU-001"],
-     "2027-09-30", "2028-03-31", "2026-03-31", 170000 + 130000 + 200000 * 2 / 3),
+     "2027-09-30", "2028-03-31", "2027-01-03", 170000 + 130000 + 200000 * 2 / 3),
     (None, "liquidlogic-las",
      ["ashcombe/AC-003", "corrow/CO-002"],
-     "2028-03-31", "2028-06-30", "2026-12-30", 370000),
-    ("office-productivity", None,
-     ["ashcombe/AC-006", "brindley/BR-006"],
-     "2027-06-30", "2027-10-31", "2026-06-29", 260000),
-    ("customer-relationship-management", None,
-     ["ashcombe/AC-006", "brindley/BR-004", "brindley/BR-005", "dunmere/DU-004"],
-     "2027-05-31", "2028-01-31", "2026-05-30", 217500),
-    ("financial-management", None,
-     ["ashcombe/AC-004", "corrow/CO-003"],
-     "2027-03-31", "2027-12-31", "2025-12-30", 210000),
+     "2028-03-31", "2028-06-30", "2027-07-05", 370000),
     (None, "salesforce-service-cloud",
      ["brindley/BR-004", "dunmere/DU-004"],
-     "2027-11-30", "2028-01-31", "2026-11-29", 95000),
+     "2027-11-30", "2028-01-31", "2027-03-05", 95000),
     # the analyst's waste window (see test_waste_window_leaves_out_the_retiring_contract)
     ("waste-collection", None,
      ["brindley/BR-007", "dunmere/DU-005"],
-     "2027-08-31", "2028-03-31", "2026-05-30", 65000),
+     "2027-08-31", "2028-03-31", "2026-12-04", 65000),
+    # late
+    ("adult-social-care-case-management", None,
+     ["ashcombe/AC-003", "brindley/BR-002", "corrow/CO-002"],
+     "2027-06-30", "2028-06-30", "2026-10-03", 550000),
+    ("office-productivity", None,
+     ["ashcombe/AC-006", "brindley/BR-006"],
+     "2027-06-30", "2027-10-31", "2026-10-03", 260000),
+    ("customer-relationship-management", None,
+     ["ashcombe/AC-006", "brindley/BR-004", "brindley/BR-005", "dunmere/DU-004"],
+     "2027-05-31", "2028-01-31", "2026-09-03", 217500),
+    ("financial-management", None,
+     ["ashcombe/AC-004", "corrow/CO-003"],
+     "2027-03-31", "2027-12-31", "2026-07-04", 210000),
     ("gis-mapping", None,
      ["ashcombe/AC-007", "corrow/CO-006"],
-     "2027-02-28", "2027-04-30", "2026-02-27", 43000),
+     "2027-02-28", "2027-04-30", "2026-06-03", 43000),
 ]
 WINDOWS_OK = [w for w in WINDOWS if w[0] != "waste-collection"]
 
@@ -471,6 +496,7 @@ def test_procurement_windows_merge_lines_and_products(A):
     # I looked for the word "late"; estate says "That date is already past (as of
     # 2026-11-21): start now ...", which is what the rule asks for.)
     for w in A["procurement_windows"]:
+        assert w["actionable"] == (w["must_start_by"] >= AS_OF)
         if w["must_start_by"] < AS_OF:
             assert "already past" in text(w), w
         else:
@@ -478,9 +504,9 @@ def test_procurement_windows_merge_lines_and_products(A):
 
 
 def test_procurement_windows_nothing_else(A):
-    # 9 windows, in order of combined value (asc 550000, R&B 433333, LAS 370000,
-    # office 260000, CRM 217500, finance 210000, Salesforce 95000, waste, GIS 43000);
-    # waste is 85000 (estate) or 65000 (analyst): 8th either way
+    # 9 windows: the actionable ones by combined value (R&B 433333, LAS 370000, Salesforce
+    # 95000, waste 85000 (estate) or 65000 (analyst)), then the late ones (asc 550000,
+    # office 260000, CRM 217500, finance 210000, GIS 43000)
     got = [(w["line_of_business"] or w["product"]) for w in A["procurement_windows"]]
     assert got == [w[0] or w[1] for w in WINDOWS]
     placed = {c for w in A["procurement_windows"] for c in w["contracts"]}
@@ -494,9 +520,9 @@ def test_procurement_windows_nothing_else(A):
 
 def test_waste_window_leaves_out_the_retiring_contract(A):
     # analyst: DU-005 2027-08-31 anchors [2027-08-31, 2028-08-31]; BR-007 2028-03-31 joins;
-    # CO-008 2031 no.  notice max(6, 3) = 6 -> 2027-02-28 - 274 d = 2026-05-30.
+    # CO-008 2031 no.  DU-005 simply expires: 2027-08-31 - 270 d = 2026-12-04.
     # 30000 + 35000 = 65000
-    line, product, contracts, start, end, must, value = WINDOWS[7]
+    line, product, contracts, start, end, must, value = WINDOWS[3]
     w = _window(A, line, product)
     assert w["contracts"] == contracts
     assert (w["start"], w["end"], w["must_start_by"]) == (start, end, must)

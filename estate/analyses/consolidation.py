@@ -426,7 +426,8 @@ def _candidate(ctx, line, group, councils, at):
     going_ids = {s.qid for s in going}
     contracts = sorted({c.qid: c for s in going for c in ctx.contracts_of.get(s.qid, [])}.values(),
                        key=by_qid)
-    exits = [(c, ctx.exit(c)) for c in contracts]
+    exits = [(c, ctx.exit(c)) for c in contracts if c.end is not None]
+    undated = [c for c in contracts if c.end is None]
     earliest = max((x.date for _, x in exits), default=None)
     uncontracted = [s for s in going if not ctx.contracts_of.get(s.qid)]
     blast = ctx.blast_radius(going_ids)
@@ -536,6 +537,9 @@ def _candidate(ctx, line, group, councils, at):
                        "can be given.")
     if exits and uncontracted:
         reasons.append(f"No contract is recorded for {_names([s.qid for s in uncontracted])}.")
+    if undated:
+        reasons.append(f"{_names([c.qid for c in undated])} {'records' if len(undated) == 1 else 'record'} "
+                       "no end date, so when it can end is not known and it is left out of that date.")
     if blast:
         reasons.append(f"{plural(len(blast), 'system')} {'depends' if len(blast) == 1 else 'depend'} "
                        "on the systems that would be replaced, "
@@ -548,6 +552,8 @@ def _candidate(ctx, line, group, councils, at):
         not_judged["annual_cost"] = len(uncosted)
     if uncontracted:
         not_judged["contracts"] = len(uncontracted)
+    if undated:
+        not_judged["end"] = len(undated)
     no_notice = sum(1 for _, x in exits if not x.notice_known)
     if no_notice:
         not_judged["notice_months"] = no_notice

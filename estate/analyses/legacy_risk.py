@@ -196,9 +196,13 @@ def find(estate, graph, settings) -> list[dict]:
             risk["support"], health["support"] = 0.0, 1.0
 
         contracts = covering.get(qid)
+        dated = [c for c in contracts or () if c.end is not None]
         if not contracts:
             not_judged.append("contract")
+        elif not dated:
+            not_judged.append("end")
         else:
+            contracts = dated
             c = contracts[0] if len(contracts) == 1 else \
                 max(contracts, key=lambda c: (c.latest_end, c.end, c.qid))
             extension = (f" (it can be extended to {c.extension_until.isoformat()})"
