@@ -183,3 +183,6 @@ main.add_command(export)
 
 from estate.commands.synth import synth  # noqa: E402
 main.add_command(synth)
+
+from estate.commands.diff import diff  # noqa: E402
+main.add_command(diff)

@@ -31,6 +31,7 @@ from estate.config import Settings
 from estate.errors import InventoryError
 from estate.model import build_graph, load
 from estate.model.loader import discover
+from estate.model.target_state import as_planned
 from estate.output import write_json_stream
 from estate.progress import Progress, as_progress
 from estate.reuse import (MapReuse, RunRecord, RunRecords, current, drawing_identity,
@@ -59,6 +60,15 @@ def check(estate, strict: bool = False) -> None:
                 p.severity = "error"
     if estate.errors:
         raise InventoryError(estate.problems)
+
+
+def findings_of(estate, settings: Settings) -> tuple:
+    """The graph and findings of a loaded, valid estate as planned on ``settings.as_of``
+    (:mod:`estate.model.target_state`), as ``analyse`` computes them, writing nothing."""
+    from estate.analyses import run_all
+    as_planned(estate, settings.as_of)
+    graph = build_graph(estate)
+    return graph, run_all(estate, graph, settings)
 
 
 def analyse(paths, outdir, settings: Settings, *, choices: Optional[OutputChoices] = None,
@@ -111,6 +121,7 @@ def _analyse(paths, outdir, settings, choices, strict, jobs, outputs, progress, 
     gc.freeze()
     progress.begin("graph")
     t = time.perf_counter()
+    as_planned(estate, settings.as_of)
     graph = build_graph(estate)
     timings["graph"] = time.perf_counter() - t
     progress.end()

@@ -1,0 +1,14 @@
+"""The estate over time: compare two snapshots, read the plan, ask the owners.
+
+* :mod:`estate.timeline.snapshot` loads one side of a comparison: folders and files, or
+  a git revision of them (read with git into a temporary folder; no checkout touched);
+* :mod:`estate.timeline.diff` compares two snapshots record by record and finding by
+  finding, and :mod:`estate.timeline.diff_text` writes the comparison for people;
+* :mod:`estate.timeline.roadmap_render` renders the roadmap finding
+  (:mod:`estate.analyses.roadmap`) as a register sheet and a report section;
+* :mod:`estate.timeline.survey` writes a workbook per data owner and
+  :mod:`estate.timeline.survey_import` merges the answers back into the inventories.
+
+The target state of a future date is a transform of the records
+(:mod:`estate.model.target_state`).  ``docs/timeline.md`` is the user's guide.
+"""
