@@ -36,7 +36,7 @@ lint: install
 	$(PYTHON) -m pyflakes estate tests
 
 bench: install
-	$(PYTHON) -m estate.bench --sizes 10,100,400 --out docs/benchmarks.md
+	$(PYTHON) -m estate.dev.bench --sizes 10,100,400 --out docs/benchmarks.md
 
 clean:
 	rm -rf $(STAMP) output/ build/ *.egg-info .pytest_cache

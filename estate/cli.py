@@ -1,24 +1,26 @@
 """The ``estate`` command line: parse options, call the library, format, exit.
 
+Each command lives in its own module under :mod:`estate.commands`; this module makes
+the group, adds every command to it (so ``estate``, ``python -m estate`` and ``python -m
+estate.cli`` all list every one), and turns every error into a message in one place.
+
 Exit codes: 0 success; 1 invalid inventories or a failed run; 2 a usage error.
 Data goes to stdout, messages to stderr, and a traceback only with ``--debug``.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import os
-import sys
 
 import click
 
-from estate.commands.options import iso_date
-
 from estate import __version__
-from estate.choices import MAP_CHOICES, load_choices, map_formats
-from estate.config import find_settings, load_settings
-from estate.errors import EstateError, InventoryError, UsageError
+from estate.commands.analyse import analyse
+from estate.commands.diff import diff
+from estate.commands.interchange import export, import_group
+from estate.commands.synth import synth
+from estate.commands.validate import validate
+from estate.errors import EstateError, InventoryError
 
 
 class EstateGroup(click.Group):
@@ -57,20 +59,6 @@ def _report_error(exc: EstateError) -> None:
         click.echo(f"  hint: {exc.hint}", err=True)
 
 
-
-
-def _formats(ctx, param, value):
-    if value is None:
-        return None
-    try:
-        formats = map_formats(value)
-    except UsageError:
-        formats = ()
-    if not formats:
-        raise click.BadParameter(f"use svg, png or pdf, comma-separated (not {value!r})")
-    return formats
-
-
 @click.group(cls=EstateGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="estate")
 @click.option("--debug", is_flag=True, help="Show tracebacks and debug logging.")
@@ -86,103 +74,11 @@ def main(ctx, debug):
                         format="estate: %(levelname)s: %(message)s")
 
 
-paths_argument = click.argument("paths", nargs=-1, required=True,
-                                type=click.Path(exists=True, dir_okay=True, readable=True))
-
-
-@main.command()
-@paths_argument
-@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Output format of the problem list.")
-@click.option("--verbose", "-v", is_flag=True, help="Also list information notes (I-codes).")
-def validate(paths, strict, fmt, verbose):
-    """Check inventories and list every problem as FILE:LINE:COL: CODE message.
-
-    Exits 0 when valid (warnings allowed), 1 when invalid.
-    """
-    from estate.model import load
-    from estate.validation_report import format_problems, problems_json
-
-    estate = load(paths)
-    if strict:
-        for p in estate.problems:
-            if p.severity == "warning":
-                p.severity = "error"
-    if fmt == "json":
-        click.echo(json.dumps(problems_json(estate), indent=2))
-    else:
-        text = format_problems(estate, verbose)
-        if text:
-            click.echo(text)
-    sys.exit(1 if estate.errors else 0)
-
-
-@main.command()
-@paths_argument
-@click.option("-o", "--output", "outdir", default="output", show_default=True,
-              type=click.Path(file_okay=False), help="Folder to write the outputs into.")
-@click.option("--as-of", callback=iso_date, help="Treat this date (YYYY-MM-DD) as today.")
-@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
-              help="Settings file (default: estate.yaml beside the inventories).")
-@click.option("--window-months", type=click.IntRange(1, 120),
-              help="Contracts ending this close together form a procurement window [12].")
-@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
-              help="Worker processes for parsing [number of CPUs].")
-@click.option("--maps", "maps", type=click.Choice(MAP_CHOICES),
-              help="Which maps to draw [all].")
-@click.option("--map-format", "map_formats", callback=_formats,
-              help="Map formats besides .dot, comma-separated: svg,png,pdf [svg].")
-@click.option("--templates", "templates", type=click.Path(exists=True, file_okay=False),
-              help="Folder of report templates to use instead of the built-in ones.")
-@click.option("--cache-dir", type=click.Path(file_okay=False),
-              help="Keep parsed inventories here between runs [$XDG_CACHE_HOME/estate or "
-                   "~/.cache/estate].")
-@click.option("--no-cache", is_flag=True,
-              help="Parse every file and draw every map; read and write no cache.")
-@click.option("--force", is_flag=True,
-              help="Rewrite every output even when nothing has changed since the last run.")
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
-def analyse(paths, outdir, as_of, config_path, window_months, strict, jobs, maps, map_formats,
-            templates, cache_dir, no_cache, force, quiet):
-    """Analyse inventories and write analysis.json, register.xlsx, report.html and maps/."""
-    from estate.model.parse_cache import ParseCache
-    from estate.pipeline import analyse as run
-    from estate.progress import for_stream
-
-    config_path = config_path or find_settings(paths)
-    settings = load_settings(config_path).replace(as_of=as_of, window_months=window_months)
-    choices = load_choices(config_path).replace(maps=maps, map_formats=map_formats,
-                                                templates=templates)
-    cache = None if no_cache else ParseCache(cache_dir)
-    result = run(paths, outdir, settings, choices=choices, strict=strict,
-                 jobs=jobs or os.cpu_count() or 1, cache=cache, progress=for_stream(quiet=quiet),
-                 force=force)
-    if not quiet:
-        s = result.findings["summary"]
-        for note in result.notes:
-            click.echo(f"estate: {note}", err=True)
-        click.echo(f"estate: {s['authorities']} authorities, {s['systems']} systems, "
-                   f"{s['contracts']} contracts; {result.warnings} data-quality warning(s)",
-                   err=True)
-        if result.reused:
-            click.echo(f"estate: nothing has changed since the run of {result.reused} (the "
-                       f"same inputs, settings and estate; its outputs untouched), so nothing "
-                       f"was rewritten; --force rewrites them", err=True)
-        for path in result.written:
-            click.echo(str(path))
+#: every command of the group (``--help`` lists them by name)
+COMMANDS = (validate, analyse, import_group, export, synth, diff)
+for _command in COMMANDS:
+    main.add_command(_command)
 
 
 if __name__ == "__main__":  # pragma: no cover
     main()
-
-from estate.commands.interchange import export, import_group  # noqa: E402
-main.add_command(import_group)
-main.add_command(export)
-
-from estate.commands.synth import synth  # noqa: E402
-main.add_command(synth)
-
-from estate.commands.diff import diff  # noqa: E402
-main.add_command(diff)

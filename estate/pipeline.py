@@ -52,23 +52,51 @@ class Result:
     reused: Optional[str] = None                  # when set: nothing rewritten; the earlier run's time
 
 
+def make_strict(estate) -> None:
+    """Count the estate's warnings as errors (``--strict``)."""
+    for p in estate.problems:
+        if p.severity == "warning":
+            p.severity = "error"
+
+
 def check(estate, strict: bool = False) -> None:
     """Raise :class:`InventoryError` when the estate has errors (or warnings, if strict)."""
     if strict:
-        for p in estate.problems:
-            if p.severity == "warning":
-                p.severity = "error"
+        make_strict(estate)
     if estate.errors:
         raise InventoryError(estate.problems)
 
 
-def findings_of(estate, settings: Settings) -> tuple:
-    """The graph and findings of a loaded, valid estate as planned on ``settings.as_of``
-    (:mod:`estate.model.target_state`), as ``analyse`` computes them, writing nothing."""
-    from estate.analyses import run_all
-    as_planned(estate, settings.as_of)
-    graph = build_graph(estate)
-    return graph, run_all(estate, graph, settings)
+def load_valid(paths, strict: bool = False, **options):
+    """The estate under ``paths`` (``options`` as :func:`estate.model.load` takes them);
+    raises :class:`InventoryError` when it is invalid."""
+    estate = load(paths, **options)
+    check(estate, strict)
+    return estate
+
+
+def run_analyses(estate, settings: Settings, *, progress=None, timings: Optional[dict] = None,
+                 freeze: bool = False) -> tuple:
+    """The estate's graph and the findings of every analysis: ``(graph, findings)``.
+
+    ``timings`` (a dict) receives the time of the graph and of each analysis.  With
+    ``freeze``, the graph is moved out of the garbage collector's sight before the
+    analyses run (``gc.freeze``; the caller unfreezes, as :func:`analyse` does).
+    """
+    from estate.analyses import ANALYSES, run_all
+    progress = as_progress(progress)
+    timings = {} if timings is None else timings
+    progress.begin("graph")
+    with _timed(timings, "graph"):
+        as_planned(estate, settings.as_of)
+        graph = build_graph(estate)
+    progress.end()
+    if freeze:
+        gc.freeze()
+    progress.begin("analyse", len(ANALYSES))
+    findings = run_all(estate, graph, settings, _Ticking(timings, progress))
+    progress.end()
+    return graph, findings
 
 
 def analyse(paths, outdir, settings: Settings, *, choices: Optional[OutputChoices] = None,
@@ -114,22 +142,10 @@ def _analyse(paths, outdir, settings, choices, strict, jobs, outputs, progress, 
                           written=[outdir / name for name in earlier.written], timings=timings,
                           warnings=earlier.warnings, reused=earlier.finished)
         records.forget(outdir)      # a run that fails from here on leaves no record
-    started = time.perf_counter()
-    estate = load(paths, jobs=jobs, cache=cache, progress=progress)
-    timings["load"] = time.perf_counter() - started
-    check(estate, strict)
+    with _timed(timings, "load"):
+        estate = load_valid(paths, strict, jobs=jobs, cache=cache, progress=progress)
     gc.freeze()
-    progress.begin("graph")
-    t = time.perf_counter()
-    as_planned(estate, settings.as_of)
-    graph = build_graph(estate)
-    timings["graph"] = time.perf_counter() - t
-    progress.end()
-    gc.freeze()
-    from estate.analyses import ANALYSES, run_all
-    progress.begin("analyse", len(ANALYSES))
-    findings = run_all(estate, graph, settings, _Ticking(timings, progress))
-    progress.end()
+    graph, findings = run_analyses(estate, settings, progress=progress, timings=timings, freeze=True)
     gc.freeze()         # the findings, too, live to the end of the run
     result = Result(estate, graph, findings, timings=timings,
                     warnings=sum(1 for p in estate.problems if p.severity == "warning"))

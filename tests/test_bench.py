@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from estate import bench
+from estate.dev import bench
 
 FACTS = {"nproc": 2, "cpu": "test CPU", "memory": "8.0 GiB", "platform": "test",
          "python": "3", "pyyaml": "6", "libyaml": "0.2", "graphviz": "dot 2", "estate": "0"}
@@ -44,7 +44,7 @@ def test_each_run_is_judged_against_its_own_target_as_a_ratio_to_the_baseline_pa
         "warm --force": run("warm --force", 3.0),        # judged as warm: 0.30x, met
         "edit": run("edit", 4.0, timed_out=True),        # 0.40x, but it did not finish
         "cold --maps none": run("cold --maps none", 9.0, returncode=1),
-    })], FACTS, ["python", "-m", "estate.bench"], "start", "end", "")
+    })], FACTS, ["python", "-m", "estate.dev.bench"], "start", "end", "")
     got = rows(text)
     assert got["cold"][5:8] == ["1.00x", "1.0x", "met"]
     assert got["warm"][5:8] == ["0.36x", "0.35x", "**not met**"]
@@ -57,7 +57,7 @@ def test_peak_memory_is_the_larger_of_the_two_figures_against_2_5_GB():
     text = bench.report([result({
         "cold": run("cold", 5.0, pss=2.6e9, maxrss=2.0e9),
         "warm": run("warm", 1.0, pss=1.0e9, maxrss=2.4e9),
-    })], FACTS, ["python", "-m", "estate.bench"], "start", "end", "")
+    })], FACTS, ["python", "-m", "estate.dev.bench"], "start", "end", "")
     got = rows(text)
     assert got["cold"][8:] == ["2.60 GB (**not met**)", "2.00 GB"]
     assert got["warm"][8:] == ["2.40 GB (met)", "2.40 GB"]
@@ -70,7 +70,7 @@ def test_stage_timings_and_reused_maps_are_tabled_and_notes_are_kept():
                                           "maps:reused": 0, "cache:hits": 0, "cache:misses": 3}),
         "edit": run("edit", 2.0, timings={"graph": 1.0, "maps:reused": 7,
                                           "cache:hits": 2, "cache:misses": 1}),
-    })], FACTS, ["python", "-m", "estate.bench"], "start", "end", notes)
+    })], FACTS, ["python", "-m", "estate.dev.bench"], "start", "end", notes)
     assert notes in text
     lines = text.splitlines()
     assert "| graph | 1.23 | 1.00 |" in lines

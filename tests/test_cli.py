@@ -55,6 +55,68 @@ def test_python_dash_m_estate_runs():
     assert result.returncode == 0 and __version__ in result.stdout
 
 
+COMMANDS = {"analyse", "export", "import", "synth", "validate"}
+
+
+def _listed(help_text: str) -> set:
+    """The command names under "Commands:" in a group's --help."""
+    section = help_text.split("Commands:", 1)[1]
+    return {line.split()[0] for line in section.splitlines() if line.startswith("  ") and line.split()}
+
+
+@pytest.mark.parametrize("entry", [["-m", "estate"], ["-m", "estate.cli"], ["estate"]],
+                         ids=["python -m estate", "python -m estate.cli", "estate"])
+def test_every_entry_point_lists_every_command(entry):
+    if entry == ["estate"]:
+        script = shutil.which("estate")
+        if script is None:
+            pytest.skip("the estate script is not installed")
+        command = [sys.executable, script, "--help"]
+    else:
+        command = [sys.executable, *entry, "--help"]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=REPO)
+    assert result.returncode == 0, result.stderr
+    assert _listed(result.stdout) == COMMANDS
+
+
+def _run(*args, cwd=REPO):
+    return subprocess.run([sys.executable, "-m", "estate", *args], capture_output=True,
+                          text=True, cwd=cwd)
+
+
+def test_a_command_end_to_end_help_and_exit_codes(valid, tmp_path):
+    helped = _run("validate", "--help")
+    assert helped.returncode == 0 and "Usage: python -m estate validate" in helped.stdout
+    assert "--strict" in helped.stdout and "Treat warnings as errors." in helped.stdout
+    ok = _run("validate", *valid)
+    assert ok.returncode == 0 and ok.stdout.splitlines()[-1].startswith("valid: 0 error(s)")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("kind: authority\nauthority: {id: beta, name: Beta}\nsystems:\n"
+                   "  - {id: x, name: X, supports: [], annual_cost: '£5,000'}\n")
+    invalid = _run("validate", str(bad))
+    assert invalid.returncode == 1 and "E125" in invalid.stdout and "Traceback" not in invalid.stderr
+    usage = _run("validate", "--format", "xml", *valid)
+    assert usage.returncode == 2 and "'xml' is not one of 'text', 'json'" in usage.stderr
+    analysed = _run("analyse", *valid, "-o", str(tmp_path / "out"), "--maps", "none", "--as-of",
+                    "2026-11-21", "--no-cache")
+    assert analysed.returncode == 0, analysed.stderr
+    assert analysed.stdout.split() == [str(tmp_path / "out" / name) for name in
+                                       ("analysis.json", "register.xlsx", "report.html")]
+
+
+@pytest.mark.parametrize("command", [["validate"], ["analyse"], ["export", "csv"], ["export", "sqlite"],
+                                     ["export", "archimate"], ["export", "archi-csv"]])
+def test_shared_options_are_the_same_on_every_command(runner, command):
+    result = runner.invoke(main, [*command, "--help"])
+    assert result.exit_code == 0
+    text = " ".join(result.output.split())          # as one line, however click wraps it
+    assert "--strict Treat warnings as errors." in text
+    if command[0] == "analyse" or command[-1] in ("csv", "sqlite"):
+        assert "--as-of TEXT Treat this date (YYYY-MM-DD) as today." in text
+        assert "--config FILE Settings file (default: estate.yaml beside the inventories)." in text
+    assert "[OPTIONS] PATHS..." in text
+
+
 def test_validate_valid_inventory_exits_0_and_says_so(runner, valid):
     result = runner.invoke(main, ["validate", *valid])
     assert result.exit_code == 0

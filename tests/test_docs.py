@@ -50,6 +50,6 @@ def test_the_readme_test_command_is_what_ci_runs():
 
 @pytest.mark.parametrize("name", ["analyses.md", "problems.md"])
 def test_generated_reference_pages_are_up_to_date(name):
-    from estate.docgen import PAGES
+    from estate.dev.docgen import PAGES
     assert (REPO / "docs" / name).read_text(encoding="utf-8") == PAGES[name](), \
-        f"docs/{name} is out of date: run python -m estate.docgen"
+        f"docs/{name} is out of date: run python -m estate.dev.docgen"

@@ -2,7 +2,7 @@
 
 A council's own findings (its indicators, duplicates and legacy risks) must not change
 when the rest of the country is analysed with it; findings across councils (shared
-products) may only grow.  Small N keeps this fast; ``estate.bench`` measures the time.
+products) may only grow.  Small N keeps this fast; ``estate.dev.bench`` measures the time.
 """
 
 from __future__ import annotations

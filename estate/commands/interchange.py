@@ -11,13 +11,10 @@ from pathlib import Path
 
 import click
 
-from estate.commands.options import iso_date
-
+from estate.commands.options import analysis_options, paths_argument, run_settings, strict_option
 from estate.errors import OutputError, UsageError
 
 _FILE = click.Path(exists=True, dir_okay=False, readable=True)
-_PATHS = click.argument("paths", nargs=-1, required=True,
-                        type=click.Path(exists=True, dir_okay=True, readable=True))
 
 
 def _note(message: str) -> None:
@@ -178,35 +175,15 @@ def import_ocds(paths, it_only, term_from_text, outdir, against, force, catalogu
 
 # ---------------------------------------------------------------------------- export
 def _load(paths, strict):
-    from estate.model import load
-    from estate.pipeline import check
-    estate = load(paths)
-    check(estate, strict)
-    return estate
+    from estate.pipeline import load_valid
+    return load_valid(paths, strict)
 
 
 def _findings(estate, paths, config_path, as_of):
-    from estate.analyses import run_all
-    from estate.config import find_settings, load_settings
-    from estate.model import build_graph
-    settings = load_settings(config_path or find_settings(paths)).replace(as_of=as_of)
-    return run_all(estate, build_graph(estate), settings), settings
-
-
-_strict = click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-_analysis_options = [
-    click.option("--as-of", callback=iso_date, help="Treat this date (YYYY-MM-DD) as today."),
-    click.option("--config", "config_path", type=_FILE,
-                 help="Settings file (default: estate.yaml beside the inventories)."),
-]
-
-
-def _with(options):
-    def wrap(func):
-        for option in reversed(options):
-            func = option(func)
-        return func
-    return wrap
+    """The findings of the analyses, as ``estate analyse`` finds them, and the settings."""
+    from estate.pipeline import run_analyses
+    settings, _ = run_settings(paths, config_path, as_of=as_of)
+    return run_analyses(estate, settings)[1], settings
 
 
 @click.group(name="export")
@@ -219,11 +196,11 @@ def export():
 
 
 @export.command("archimate")
-@_PATHS
+@paths_argument
 @click.option("-o", "--output", "out", default="estate-archimate.xml", show_default=True,
               type=click.Path(dir_okay=False), help="The .xml file to write.")
 @click.option("--name", help="Model name (default: the authorities' names).")
-@_strict
+@strict_option
 def export_archimate(paths, out, name, strict):
     """ArchiMate 3.1 Open Exchange Format XML (opens in Archi and other EA tools)."""
     from estate.interchange.archimate import write_archimate
@@ -233,12 +210,12 @@ def export_archimate(paths, out, name, strict):
 
 
 @export.command("archi-csv")
-@_PATHS
+@paths_argument
 @click.option("-o", "--output", "outdir", default="archi-csv", show_default=True,
               type=click.Path(file_okay=False), help="Folder for elements.csv, relations.csv, "
                                                      "properties.csv.")
 @click.option("--name", help="Model name (default: the authorities' names).")
-@_strict
+@strict_option
 def export_archi_csv(paths, outdir, name, strict):
     """Archi's CSV trio: elements.csv, relations.csv, properties.csv."""
     from estate.interchange.archi_csv import write_archi_csv
@@ -247,11 +224,11 @@ def export_archi_csv(paths, outdir, name, strict):
 
 
 @export.command("sqlite")
-@_PATHS
+@paths_argument
 @click.option("-o", "--output", "out", default="estate.db", show_default=True,
               type=click.Path(dir_okay=False), help="The database file to write.")
-@_with(_analysis_options)
-@_strict
+@analysis_options
+@strict_option
 def export_sqlite(paths, out, as_of, config_path, strict):
     """One SQLite database of the estate and its findings (for Datasette or SQL)."""
     from estate.interchange.sqlite_export import write_sqlite
@@ -262,11 +239,11 @@ def export_sqlite(paths, out, as_of, config_path, strict):
 
 
 @export.command("csv")
-@_PATHS
+@paths_argument
 @click.option("-o", "--output", "outdir", default="estate-csv", show_default=True,
               type=click.Path(file_okay=False), help="Folder to write the CSV files into.")
-@_with(_analysis_options)
-@_strict
+@analysis_options
+@strict_option
 def export_csv(paths, outdir, as_of, config_path, strict):
     """One CSV per register and per finding list (UTF-8 with BOM, for Excel)."""
     from estate.interchange.csv_export import write_csvs

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from estate.commands.options import iso_date
+from estate.commands.options import as_of_option
 from estate.errors import UsageError
 
 
@@ -16,8 +16,7 @@ from estate.errors import UsageError
               help="Folder to write the estate into (created; must be empty or new).")
 @click.option("--seed", type=int, default=0, show_default=True,
               help="Seed of the generator: the same N and seed give the same files.")
-@click.option("--as-of", callback=iso_date,
-              help="Spread dates around this day (YYYY-MM-DD) [2026-04-01]; written to "
+@as_of_option(help="Spread dates around this day (YYYY-MM-DD) [2026-04-01]; written to "
                    "DIR/estate.yaml so analyses use it too.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 def synth(n, outdir, seed, as_of, quiet):

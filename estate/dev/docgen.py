@@ -1,6 +1,6 @@
 """Generate the reference pages that must match the code: ``docs/analyses.md`` (each
 analysis's rule, from its module docstring, and every setting with its default) and
-``docs/problems.md`` (every problem code).  ``python -m estate.docgen`` rewrites them;
+``docs/problems.md`` (every problem code).  ``python -m estate.dev.docgen`` rewrites them;
 a test fails when they are out of date, so the docs cannot drift from the code.
 """
 
@@ -16,7 +16,7 @@ from estate import choices, config
 from estate.analyses import ANALYSES, data_quality
 from estate.model.codes import CODES
 
-DOCS = Path(__file__).resolve().parent.parent / "docs"
+DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
 def setting_comments(cls=config.Settings) -> dict:
@@ -36,7 +36,7 @@ def setting_comments(cls=config.Settings) -> dict:
 
 def analyses_page() -> str:
     out = ["# The analyses", "",
-           "Generated from the code by `python -m estate.docgen`: each section is the module",
+           "Generated from the code by `python -m estate.dev.docgen`: each section is the module",
            "docstring of one analysis, which states its rule, thresholds and why. Keys are",
            "those of `analysis.json` ([findings.md](findings.md) gives their shape).", "",
            "## Settings", "",
@@ -78,7 +78,7 @@ def _table(cls) -> list:
 
 def problems_page() -> str:
     lines = ["# Problem codes", "",
-             "Generated from `estate/model/codes.py` by `python -m estate.docgen`. Every problem",
+             "Generated from `estate/model/codes.py` by `python -m estate.dev.docgen`. Every problem",
              "`estate validate` and `estate analyse` report has a stable code. A code never",
              "changes meaning; new problems get new codes. `E` codes are errors (the run stops,",
              "exit 1), `W` codes warnings (listed in `data_quality`; `--strict` makes them",

@@ -1,4 +1,4 @@
-"""Benchmark ``estate analyse`` on synthetic estates: ``python -m estate.bench``.
+"""Benchmark ``estate analyse`` on synthetic estates: ``python -m estate.dev.bench``.
 
 For each size N it writes a synthetic estate (:mod:`estate.synth`), then runs, each in
 its own process so that its wall time and peak memory (``ru_maxrss`` from ``wait4``,
@@ -245,7 +245,7 @@ def bench_size(n: int, work: Path, seed: int, timeout: float, variants: list, sa
         runs[name] = run
         return run
 
-    go("baseline", [py, "-m", "estate.bench", "--bare", folder])
+    go("baseline", [py, "-m", "estate.dev.bench", "--bare", folder])
     edited = None
     for maps in [None, *variants]:
         suffix = f" --maps {maps}" if maps else ""
@@ -293,7 +293,7 @@ def _verdict(ratio: Optional[float], target: float, run: dict) -> str:
 
 def report(results: list, facts: dict, argv: list, started: str, finished: str, notes: str) -> str:
     lines = ["# Benchmarks", "",
-             "Written by `make bench` (`python -m estate.bench`); the figures below come from one "
+             "Written by `make bench` (`python -m estate.dev.bench`); the figures below come from one "
              "run of it. Times are wall-clock seconds of a whole command (interpreter start "
              "included); *ratio* is that time divided by the baseline's parse time. Peak memory "
              "is the larger of two figures: the proportional set size (PSS) of all the "
@@ -383,7 +383,7 @@ def report(results: list, facts: dict, argv: list, started: str, finished: str, 
 
 
 def main(argv: Optional[list] = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m estate.bench", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m estate.dev.bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10,100,400", help="numbers of councils, comma-separated")
     parser.add_argument("--out", default="docs/benchmarks.md", help="Markdown file to write")
     parser.add_argument("--seed", type=int, default=1)
@@ -420,7 +420,7 @@ def main(argv: Optional[list] = None) -> int:
         old = out.read_text(encoding="utf-8") if out.exists() else ""
         notes = NOTES.search(old)
         if results:
-            text = report(results, facts, ["python", "-m", "estate.bench", *(argv or sys.argv[1:])],
+            text = report(results, facts, ["python", "-m", "estate.dev.bench", *(argv or sys.argv[1:])],
                           f"{started:%Y-%m-%d %H:%M %Z}",
                           f"{dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
                           notes.group(0) if notes else "")

@@ -1,0 +1,83 @@
+"""``estate analyse PATHS -o OUT``: analyse the inventories and write every output."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from estate.choices import MAP_CHOICES
+from estate.commands.options import analysis_options, paths_argument, run_settings, strict_option
+
+
+def _formats(ctx, param, value):
+    """A click callback: ``svg,png`` as a tuple of map formats, or a usage error."""
+    from estate.choices import map_formats
+    from estate.errors import UsageError
+
+    if value is None:
+        return None
+    try:
+        formats = map_formats(value)
+    except UsageError:
+        formats = ()
+    if not formats:
+        raise click.BadParameter(f"use svg, png or pdf, comma-separated (not {value!r})")
+    return formats
+
+
+@click.command()
+@paths_argument
+@click.option("-o", "--output", "outdir", default="output", show_default=True,
+              type=click.Path(file_okay=False), help="Folder to write the outputs into.")
+@analysis_options
+@click.option("--window-months", type=click.IntRange(1, 120),
+              help="Contracts ending this close together form a procurement window [12].")
+@strict_option
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
+              help="Worker processes for parsing [number of CPUs].")
+@click.option("--maps", "maps", type=click.Choice(MAP_CHOICES),
+              help="Which maps to draw [all].")
+@click.option("--map-format", "map_formats", callback=_formats,
+              help="Map formats besides .dot, comma-separated: svg,png,pdf [svg].")
+@click.option("--templates", "templates", type=click.Path(exists=True, file_okay=False),
+              help="Folder of report templates to use instead of the built-in ones.")
+@click.option("--cache-dir", type=click.Path(file_okay=False),
+              help="Keep parsed inventories here between runs [$XDG_CACHE_HOME/estate or "
+                   "~/.cache/estate].")
+@click.option("--no-cache", is_flag=True,
+              help="Parse every file and draw every map; read and write no cache.")
+@click.option("--force", is_flag=True,
+              help="Rewrite every output even when nothing has changed since the last run.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+def analyse(paths, outdir, as_of, config_path, window_months, strict, jobs, maps, map_formats,
+            templates, cache_dir, no_cache, force, quiet):
+    """Analyse inventories and write analysis.json, register.xlsx, report.html and maps/."""
+    from estate.cache import ParseCache
+    from estate.pipeline import analyse as run
+    from estate.progress import for_stream
+
+    settings, choices = run_settings(paths, config_path, as_of=as_of, window_months=window_months,
+                                     maps=maps, map_formats=map_formats, templates=templates)
+    cache = None if no_cache else ParseCache(cache_dir)
+    result = run(paths, outdir, settings, choices=choices, strict=strict,
+                 jobs=jobs or os.cpu_count() or 1, cache=cache, progress=for_stream(quiet=quiet),
+                 force=force)
+    if quiet:
+        return
+    _summary(result)
+    for path in result.written:
+        click.echo(str(path))
+
+
+def _summary(result) -> None:
+    """The notes and counts of a run, on stderr."""
+    s = result.findings["summary"]
+    for note in result.notes:
+        click.echo(f"estate: {note}", err=True)
+    click.echo(f"estate: {s['authorities']} authorities, {s['systems']} systems, "
+               f"{s['contracts']} contracts; {result.warnings} data-quality warning(s)", err=True)
+    if result.reused:
+        click.echo(f"estate: nothing has changed since the run of {result.reused} (the same "
+                   f"inputs, settings and estate; its outputs untouched), so nothing was "
+                   f"rewritten; --force rewrites them", err=True)
