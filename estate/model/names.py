@@ -65,7 +65,7 @@ def resolve_names(b: Builder) -> None:
                 body = None if v.id is not None else \
                     bodies.get(key_form(c.supplier)) or bodies.get(normal_form(c.supplier))
                 match = supplied[c.supplier] = (
-                    v.id, body, v.id is None and body is None and not is_bespoke(c.supplier))
+                    v.id, body, bool(c.supplier) and v.id is None and body is None and not is_bespoke(c.supplier))
             vendor_id, body, unresolved = match
             c.vendor_id = vendor_id
             if vendor_id is None:
@@ -88,3 +88,4 @@ def resolve_names(b: Builder) -> None:
         for src, field, qid in places:
             doc_of(b, src).report("W202", f"product '{text}' of system '{qid}' matches no "
                                    "catalogue product", src.where + (field,), hint)
+
