@@ -40,6 +40,7 @@ CODES = {
     "W207": ("membership-mismatch", "an authority and a partnership disagree about membership"),
     "W208": ("unknown-gss-code", "a GSS code not in the list of UK local authorities"),
     "W209": ("date-order", "dates in an unusual order"),
+    "W210": ("product-of-another-vendor", "a product name the catalogue gives to another vendor than the one written"),
     "I300": ("fuzzy-match", "a name matched a catalogue entry by similarity, not exactly"),
     "I301": ("implicit-line-of-business", "a system supports a taxonomy line of business the authority does not list"),
     "I302": ("partner-not-analysed", "a partnership lists a member authority that is not in the inputs"),

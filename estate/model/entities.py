@@ -30,6 +30,10 @@ class Builder:
         self.defaults: set[tuple] = set()       # (section, id) that came from the default catalogue
         self.authorities: dict[str, R.Authority] = {}
         self.seen: dict[tuple, R.Source] = {}   # (authority, section, id) -> first place
+        #: systems and contracts checked but not part of the estate (a second definition
+        #: of an id, or an invalid id), by authority id: their references are still
+        #: checked, so that one error does not hide another
+        self.unlisted: dict[str, list] = {}
 
     # catalogue ---------------------------------------------------------------------------
     def catalogue_doc(self, d: Doc, data: dict, default: bool) -> None:
@@ -134,10 +138,13 @@ class Builder:
         where = ("authority",)
         if head.get("id") in (None, ""):
             d.report("E120", "'authority' is missing required field 'id'", where)
-            return
-        aid = d.slug(head, "id", where, "the authority")
+            aid = None
+        else:
+            aid = d.slug(head, "id", where, "the authority")
         if aid is None:
-            return
+            # the rest of the document is still checked, under the id as written (or the
+            # file's name), so that a bad id does not hide every other problem in it
+            aid = str(head.get("id") or "") or f"(no id: {d.file})"
         what = f"authority '{aid}'"
         authority = self.authorities.get(aid)
         if authority is None:
@@ -212,13 +219,21 @@ class Builder:
             d.unknown_keys(e, LINE_KEYS, where, what, line.extra)
             authority.lines[lid] = line
 
+    def _keep(self, authority: R.Authority, section: str, record, listed: bool) -> None:
+        """Add a checked record to the authority, or to :attr:`unlisted` when its id is
+        taken or invalid."""
+        if listed:
+            getattr(authority, section)[record.id] = record
+        else:
+            self.unlisted.setdefault(authority.id, []).append(record)
+
     def _systems(self, d: Doc, data: dict, authority: R.Authority) -> None:
         for i, raw in enumerate(d.entries(data, "systems", ())):
             where = ("systems", i)
             s = clean_system(d, raw, where, authority.id) if type(raw) is dict else None
             if s is not None:
-                if self._first_place(d, authority, "systems", s.id, where, s.src):
-                    authority.systems[s.id] = s
+                self._keep(authority, "systems", s,
+                           self._first_place(d, authority, "systems", s.id, where, s.src))
                 continue
             e = d.mapping(raw, where, f"entry {i + 1} of 'systems'")
             if e is None:
@@ -229,77 +244,80 @@ class Builder:
                 d.report("E120", f"{what} is missing required field 'supports'", where,
                          "list the line-of-business ids it supports, or write supports: []")
             sid = d.slug(e, "id", where, what) if e.get("id") not in (None, "") else None
-            if sid is None:
-                continue  # without a name it is still built, so its references are checked
-            if not self._first_place(d, authority, "systems", sid, where):
+            # checked and built whatever its id: a second definition or a bad id is
+            # reported, and the system's other problems are too
+            listed = sid is not None and self._first_place(d, authority, "systems", sid, where)
+            sid = sid or str(e.get("id") or "?")
+            s = self._system(d, e, where, what, authority, sid)
+            self._keep(authority, "systems", s, listed)
+
+    def _system(self, d: Doc, e: dict, where: tuple, what: str, authority: R.Authority,
+                sid: str) -> R.System:
+        """The system of entry ``e``, every field checked."""
+        s = R.System(authority=authority.id, id=sid, name=d.text(e, "name", where, what) or sid,
+                     supports=d.string_list(e, "supports", where, what) or [],
+                     product=d.text(e, "product", where, what),
+                     vendor=d.text(e, "vendor", where, what),
+                     version=d.text(e, "version", where, what, warn_number=True),
+                     hosting=d.enum(e, "hosting", R.HOSTING, where, what),
+                     status=d.enum(e, "status", R.STATUS, where, what) or "live",
+                     introduced=d.integer(e, "introduced", where, what, 1950, 2100),
+                     end_of_support=d.date(e, "end_of_support", where, what),
+                     annual_cost=d.money(e, "annual_cost", where, what),
+                     users=d.integer(e, "users", where, what),
+                     criticality=d.enum(e, "criticality", R.CRITICALITY, where, what),
+                     owner=d.text(e, "owner", where, what), src=d.source(where))
+        for j, dep in enumerate(d.entries(e, "depends_on", where)):
+            dwhere = where + ("depends_on", j)
+            if isinstance(dep, str):
+                dep = {"system": dep}
+            dep = d.mapping(dep, dwhere, f"dependency {j + 1} of {what}")
+            if dep is None or not d.required(dep, ("system",), dwhere, f"dependency {j + 1} of {what}"):
                 continue
-            s = R.System(authority=authority.id, id=sid, name=d.text(e, "name", where, what) or sid,
-                         supports=d.string_list(e, "supports", where, what) or [],
-                         product=d.text(e, "product", where, what),
-                         vendor=d.text(e, "vendor", where, what),
-                         version=d.text(e, "version", where, what, warn_number=True),
-                         hosting=d.enum(e, "hosting", R.HOSTING, where, what),
-                         status=d.enum(e, "status", R.STATUS, where, what) or "live",
-                         introduced=d.integer(e, "introduced", where, what, 1950, 2100),
-                         end_of_support=d.date(e, "end_of_support", where, what),
-                         annual_cost=d.money(e, "annual_cost", where, what),
-                         users=d.integer(e, "users", where, what),
-                         criticality=d.enum(e, "criticality", R.CRITICALITY, where, what),
-                         owner=d.text(e, "owner", where, what), src=d.source(where))
-            if "status" in e and e["status"] is not None and s.status == "live" \
-                    and str(e["status"]).strip().lower() != "live":
-                s.status = "live"  # reported as E123 already; treated as live meanwhile
-            for j, dep in enumerate(d.entries(e, "depends_on", where)):
-                dwhere = where + ("depends_on", j)
-                if isinstance(dep, str):
-                    dep = {"system": dep}
-                dep = d.mapping(dep, dwhere, f"dependency {j + 1} of {what}")
-                if dep is None or not d.required(dep, ("system",), dwhere, f"dependency {j + 1} of {what}"):
-                    continue
-                target = d.text(dep, "system", dwhere, what)
-                if not target:
-                    continue
-                qid = target if "/" in target else f"{authority.id}/{target}"
-                s.depends_on.append(R.Dependency(target=target, qid=qid,
-                                                 via=d.enum(dep, "via", R.VIA, dwhere, what),
-                                                 src=d.source(dwhere)))
-                d.unknown_keys(dep, DEPENDENCY_KEYS, dwhere, f"dependency of {what}", s.extra)
-            if e.get("data") is not None:
-                dwhere = where + ("data",)
-                block = d.mapping(e["data"], dwhere, f"'data' of {what}")
-                if block is not None:
-                    s.data = R.DataProfile(
-                        personal_data=d.boolean(block, "personal_data", dwhere, what),
-                        api=d.boolean(block, "api", dwhere, what),
-                        export_formats=d.string_list(block, "export_formats", dwhere, what) or [],
-                        open_standards=d.string_list(block, "open_standards", dwhere, what) or [])
-                    d.unknown_keys(block, DATA_KEYS, dwhere, f"'data' of {what}", s.extra)
-            d.unknown_keys(e, SYSTEM_KEYS, where, what, s.extra)
-            authority.systems[sid] = s
+            target = d.text(dep, "system", dwhere, what)
+            if not target:
+                continue
+            qid = target if "/" in target else f"{authority.id}/{target}"
+            s.depends_on.append(R.Dependency(target=target, qid=qid,
+                                             via=d.enum(dep, "via", R.VIA, dwhere, what),
+                                             src=d.source(dwhere)))
+            d.unknown_keys(dep, DEPENDENCY_KEYS, dwhere, f"dependency of {what}", s.extra)
+        if e.get("data") is not None:
+            dwhere = where + ("data",)
+            block = d.mapping(e["data"], dwhere, f"'data' of {what}")
+            if block is not None:
+                s.data = R.DataProfile(
+                    personal_data=d.boolean(block, "personal_data", dwhere, what),
+                    api=d.boolean(block, "api", dwhere, what),
+                    export_formats=d.string_list(block, "export_formats", dwhere, what) or [],
+                    open_standards=d.string_list(block, "open_standards", dwhere, what) or [])
+                d.unknown_keys(block, DATA_KEYS, dwhere, f"'data' of {what}", s.extra)
+        d.unknown_keys(e, SYSTEM_KEYS, where, what, s.extra)
+        return s
 
     def _contracts(self, d: Doc, data: dict, authority: R.Authority) -> None:
         for i, raw in enumerate(d.entries(data, "contracts", ())):
             where = ("contracts", i)
             c = clean_contract(d, raw, where, authority.id) if type(raw) is dict else None
             if c is not None:
-                if self._first_place(d, authority, "contracts", c.id, where, c.src):
-                    _check_contract_dates(d, c, where)
-                    authority.contracts[c.id] = c
+                listed = self._first_place(d, authority, "contracts", c.id, where, c.src)
+                _check_contract_dates(d, c, where)
+                self._keep(authority, "contracts", c, listed)
                 continue
             e = d.mapping(raw, where, f"entry {i + 1} of 'contracts'")
             if e is None:
                 continue
             what = f"contract '{e.get('id', '?')}' of '{authority.id}'"
-            if not d.required(e, ("id", "supplier", "end"), where, what):
-                continue
-            cid = d.slug(e, "id", where, what, pattern=CONTRACT_ID)
-            if cid is None or not self._first_place(d, authority, "contracts", cid, where):
-                continue
-            # built even when 'end' or 'supplier' is invalid, so that its references are
-            # checked in the same pass; the run stops on the error anyway
-            end = d.date(e, "end", where, what)
-            supplier = d.text(e, "supplier", where, what) or ""
-            c = R.Contract(authority=authority.id, id=cid, supplier=supplier, end=end,
+            d.required(e, ("id", "supplier", "end"), where, what)
+            cid = d.slug(e, "id", where, what, pattern=CONTRACT_ID) \
+                if e.get("id") not in (None, "") else None
+            # built whatever is missing or invalid, so that its other fields and its
+            # references are checked in the same pass; the run stops on the error anyway
+            listed = cid is not None and self._first_place(d, authority, "contracts", cid, where)
+            cid = cid or str(e.get("id") or "?")
+            c = R.Contract(authority=authority.id, id=cid,
+                           supplier=d.text(e, "supplier", where, what) or "",
+                           end=d.date(e, "end", where, what),
                            covers=d.string_list(e, "covers", where, what) or [],
                            start=d.date(e, "start", where, what),
                            extension_until=d.date(e, "extension_until", where, what),
@@ -313,7 +331,7 @@ class Builder:
                            src=d.source(where))
             _check_contract_dates(d, c, where, what)
             d.unknown_keys(e, CONTRACT_KEYS, where, what, c.extra)
-            authority.contracts[cid] = c
+            self._keep(authority, "contracts", c, listed)
 
 
 def _check_contract_dates(d: Doc, c: R.Contract, where: tuple, what: Optional[str] = None) -> None:

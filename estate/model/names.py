@@ -55,6 +55,8 @@ def resolve_names(b: Builder) -> None:
                         f"'{b.catalogue.products[p.id].name}' by similarity ({p.score:.0f}/100)",
                         s.src.where + ("product",),
                         f"add '{s.product}' to the product's aliases to make the match exact")
+            elif p.how == "other-vendor":
+                _report_other_vendor(b, s, b.catalogue.products[p.other])
             elif s.product:
                 unresolved_product.setdefault((s.product, s.vendor_id), []).append(
                     (s.src, "product", s.qid))
@@ -65,7 +67,7 @@ def resolve_names(b: Builder) -> None:
                 body = None if v.id is not None else \
                     bodies.get(key_form(c.supplier)) or bodies.get(normal_form(c.supplier))
                 match = supplied[c.supplier] = (
-                    v.id, body, v.id is None and body is None and not is_bespoke(c.supplier))
+                    v.id, body, bool(c.supplier) and v.id is None and body is None and not is_bespoke(c.supplier))
             vendor_id, body, unresolved = match
             c.vendor_id = vendor_id
             if vendor_id is None:
@@ -88,3 +90,18 @@ def resolve_names(b: Builder) -> None:
         for src, field, qid in places:
             doc_of(b, src).report("W202", f"product '{text}' of system '{qid}' matches no "
                                    "catalogue product", src.where + (field,), hint)
+
+
+def _report_other_vendor(b: Builder, s, product) -> None:
+    """W210: the product name is a catalogue product of another vendor than the one written."""
+    maker = b.catalogue.vendors.get(product.vendor)
+    maker_name = maker.name if maker else product.vendor
+    written = b.catalogue.vendors[s.vendor_id].name if s.vendor_id else s.vendor
+    doc_of(b, s.src).report(
+        "W210", f"product '{s.product}' of system '{s.qid}' is the name of the catalogue's "
+        f"'{product.name}', made by {maker_name}, but the vendor written is '{s.vendor}'"
+        + (f" ({written})" if written != s.vendor else "")
+        + "; they are kept apart, not counted as one product",
+        s.src.where + ("vendor",),
+        f"if the system is {product.name}, write vendor: {maker_name}; if it is a product of "
+        f"{written}, add it to a kind: catalogue document under that vendor, with its own id")

@@ -42,6 +42,16 @@ class Context:
     def catalogue(self) -> R.Catalogue:
         return self.b.catalogue
 
+    def systems(self, authority: R.Authority) -> list:
+        """The authority's systems, and those checked but unlisted (duplicate or bad id)."""
+        return [*authority.systems.values(),
+                *(r for r in self.b.unlisted.get(authority.id, ()) if type(r) is R.System)]
+
+    def contracts(self, authority: R.Authority) -> list:
+        """The authority's contracts, and those checked but unlisted."""
+        return [*authority.contracts.values(),
+                *(r for r in self.b.unlisted.get(authority.id, ()) if type(r) is R.Contract)]
+
 
 def check_catalogue(b: Builder) -> None:
     """Products name vendors and lines of business the catalogue defines."""
@@ -121,7 +131,7 @@ def _lines_map_to_taxonomy(ctx: Context, authority: R.Authority) -> None:
 def _supported_lines_exist(ctx: Context, authority: R.Authority) -> None:
     """Each line a system supports is the authority's, or a taxonomy line (made implicit)."""
     taxonomy = ctx.catalogue.lines_of_business
-    for system in authority.systems.values():
+    for system in ctx.systems(authority):
         for j, lid in enumerate(system.supports):
             if lid in authority.lines:
                 continue
@@ -145,7 +155,7 @@ def _supported_lines_exist(ctx: Context, authority: R.Authority) -> None:
 
 def _dependencies_exist(ctx: Context, authority: R.Authority) -> None:
     authorities = ctx.b.authorities
-    for system in authority.systems.values():
+    for system in ctx.systems(authority):
         for dep in system.depends_on:
             target_authority, _, target_system = dep.qid.partition("/")
             other = authorities.get(target_authority)
@@ -168,7 +178,7 @@ def _dependencies_exist(ctx: Context, authority: R.Authority) -> None:
 
 def _covered_systems_exist(ctx: Context, authority: R.Authority) -> None:
     authorities = ctx.b.authorities
-    for contract in authority.contracts.values():
+    for contract in ctx.contracts(authority):
         for j, sid in enumerate(contract.covers):
             if "/" in sid:
                 owner, _, system = sid.partition("/")
