@@ -7,9 +7,12 @@ options override both.  ``as_of`` fixes "today" so that a run can be reproduced.
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import Optional
 
@@ -35,8 +38,15 @@ class Settings:
     default_sales_cycle_days: int = 270
     #: a council's own median sales cycle is used once it has measured this many contracts
     sales_cycle_min_contracts: int = 3
-    #: share of the cost of the systems that would be retired that consolidation saves
-    consolidation_saving_rate: float = 0.2
+    #: when set, the central consolidation saving rate of every line, replacing the table's
+    #: (estate/data/saving_rates.csv; see analyses/_savings.py)
+    consolidation_saving_rate: Optional[float] = None
+    #: per line of business, overrides of the saving table: {line: {kind, low, central, high,
+    #: migration_cost_rate, one_off_cost}}
+    saving_rates: dict = field(default_factory=dict)
+    #: a consolidation candidate is material when its 5-year net saving (5 x annual saving -
+    #: one-off cost) is at least this many pounds; the others are listed as minor
+    materiality_net_5y: float = 50000.0
     #: how many dependency hubs to report and map
     top_hubs: int = 10
     #: which maps to draw: all | councils | partnerships | none (`--maps`)
@@ -74,6 +84,39 @@ class Settings:
 
 FIELDS = {f.name: f for f in dataclasses.fields(Settings)}
 
+#: keys a ``saving_rates`` override may carry
+SAVING_OVERRIDE_KEYS = ("kind", "low", "central", "high", "migration_cost_rate", "one_off_cost")
+
+
+@lru_cache(maxsize=1)
+def saving_rate_table() -> tuple:
+    """The rows of ``estate/data/saving_rates.csv`` (the consolidation cost model) as dicts."""
+    path = resources.files("estate") / "data" / "saving_rates.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        return tuple(csv.DictReader(f))
+
+
+def check_saving_rates(value) -> list[str]:
+    """Problems with a ``saving_rates`` setting (empty when it is usable)."""
+    if not isinstance(value, dict):
+        return [f"saving_rates must map line ids to {{{', '.join(SAVING_OVERRIDE_KEYS)}}}"]
+    kinds = sorted(row["kind"] for row in saving_rate_table())
+    problems = []
+    for line, override in value.items():
+        if not isinstance(override, dict):
+            problems.append(f"saving_rates.{line} must be a mapping")
+            continue
+        for key, v in override.items():
+            if key not in SAVING_OVERRIDE_KEYS:
+                problems.append(f"saving_rates.{line}: unknown key '{key}' "
+                                f"(known: {', '.join(SAVING_OVERRIDE_KEYS)})")
+            elif key == "kind":
+                if v not in kinds:
+                    problems.append(f"saving_rates.{line}.kind must be one of {', '.join(kinds)}")
+            elif isinstance(v, bool) or not isinstance(v, (int, float)) or v < 0:
+                problems.append(f"saving_rates.{line}.{key} must be a number, 0 or more")
+    return problems
+
 
 def load_settings(path: Optional[Path]) -> Settings:
     """Settings from an ``estate.yaml`` file (missing file: the defaults)."""
@@ -101,6 +144,13 @@ def load_settings(path: Optional[Path]) -> Settings:
                     raise UsageError(f"{path}: as_of must be a date YYYY-MM-DD")
             if not isinstance(value, dt.date):
                 raise UsageError(f"{path}: as_of must be a date YYYY-MM-DD")
+        elif name == "saving_rates":
+            problems = check_saving_rates(value)
+            if problems:
+                raise UsageError(f"{path}: " + "; ".join(problems))
+        elif name == "consolidation_saving_rate":
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+                raise UsageError(f"{path}: setting '{key}' must be a number from 0 to 1, not {value!r}")
         elif name == "map_formats":
             value = tuple(value if isinstance(value, list) else str(value).split(","))
         elif isinstance(default, bool) or (default is not None and not isinstance(value, type(default))
