@@ -61,10 +61,13 @@ class Settings:
     legacy_red_score: int = 50
     #: legacy risk scores at or above this (and below red) are rated amber; lower is green
     legacy_amber_score: int = 25
-    #: HHI above this is "moderately concentrated" (US DOJ/FTC Horizontal Merger Guidelines 2010)
-    hhi_moderate: int = 1500
-    #: HHI above this is "highly concentrated" (same guidelines, section 5.3)
-    hhi_high: int = 2500
+    #: whose HHI marks rate supplier concentration: uk (2010 UK Merger Assessment Guidelines,
+    #: 1000/2000; CMA129 sets none) or us-2023 (DOJ/FTC Merger Guidelines 2023, 1000/1800)
+    hhi_guidelines: str = "uk"
+    #: when set, HHI above this is "moderately concentrated", replacing the guideline's mark
+    hhi_moderate: Optional[int] = None
+    #: when set, HHI above this is "highly concentrated", replacing the guideline's mark
+    hhi_high: Optional[int] = None
     #: how many of the largest vendors the estate-wide vendor concentration reports
     top_vendors: int = 10
     #: a system with at least this many dependents and no independent alternative for one of
@@ -144,6 +147,12 @@ def load_settings(path: Optional[Path]) -> Settings:
                     raise UsageError(f"{path}: as_of must be a date YYYY-MM-DD")
             if not isinstance(value, dt.date):
                 raise UsageError(f"{path}: as_of must be a date YYYY-MM-DD")
+        elif name == "hhi_guidelines":
+            if value not in ("uk", "us-2023"):
+                raise UsageError(f"{path}: setting '{key}' must be uk or us-2023, not {value!r}")
+        elif name in ("hhi_moderate", "hhi_high"):
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10000:
+                raise UsageError(f"{path}: setting '{key}' must be a whole number from 0 to 10000")
         elif name == "saving_rates":
             problems = check_saving_rates(value)
             if problems:

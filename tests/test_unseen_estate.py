@@ -163,21 +163,28 @@ def test_summary(A):
 def test_duplicates_exact_list_and_order(A):
     got = [(d["authority"], d["line_of_business"], d["systems"]) for d in A["duplicates"]]
     assert got == [
-        # iWorld + its Citizen Access portal: 150000 + 20000 = 170000
-        ("ashcombe", "council-tax", ["ashcombe/ac-portal", "ashcombe/ac-revs"]),
+        # (iWorld + its Citizen Access portal, 170000, is complementary: see below)
         # Salesforce + Firmstep forms, both live, not linked: 45000 + 25000 = 70000
         ("brindley", "customer-relationship-management", ["brindley/br-crm", "brindley/br-forms"]),
         # two ArcGIS instances: 18000 + 7000 = 25000
         ("corrow", "gis-mapping", ["corrow/co-gis-desktop", "corrow/co-gis-online"]),
     ]
     costs = [d["annual_cost"] for d in A["duplicates"]]
-    assert costs == [pytest.approx(170000), pytest.approx(70000), pytest.approx(25000)]
+    assert costs == [pytest.approx(70000), pytest.approx(25000)]
+
+
+def test_a_portal_over_its_back_office_is_complementary_not_a_duplicate(A):
+    # ac-portal (NEC Citizen Access) depends on ac-revs (iWorld): one group, two products
+    [portal] = A["complementary"]
+    assert (portal["authority"], portal["line_of_business"], portal["annual_cost"]) == (
+        "ashcombe", "council-tax", pytest.approx(170000))
+    assert portal["linked"] is True and portal["rivals"] == 1
+    assert [r["relation"] for r in portal["complementary"]] == ["depends_on"]
+    assert "complementary systems, not a duplicate" in text(portal)
 
 
 def test_duplicates_linked_and_instances(A):
     d = {(x["authority"], x["line_of_business"]): x for x in A["duplicates"]}
-    portal = d[("ashcombe", "council-tax")]
-    assert portal["linked"] is True and portal["rivals"] == 1      # ac-portal -> ac-revs
     crm = d[("brindley", "customer-relationship-management")]
     assert crm["linked"] is False and crm["rivals"] == 2
     gis = d[("corrow", "gis-mapping")]
@@ -193,8 +200,8 @@ def test_duplicate_reasons_name_the_other_lines_a_system_serves(A):
     # taxonomy name; the system itself is *called* "Online Forms", so that is no proof)
     crm = text(d[("brindley", "customer-relationship-management")])
     assert "online forms and self-service" in crm or "online-forms" in crm
-    # ac-revs supports council-tax AND business-rates
-    ct = text(d[("ashcombe", "council-tax")])
+    # ac-revs supports council-tax AND business-rates (a complementary pair, same reasons)
+    ct = text(A["complementary"][0])
     assert "business rates" in ct or "business-rates" in ct
 
 
