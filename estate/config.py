@@ -57,6 +57,9 @@ class Settings:
     templates: Optional[str] = None
     #: a system whose vendor support ends within this many months counts as "support ending"
     support_warning_months: int = 12
+    #: a live system gets a TIME disposition only when the factors recorded carry at least this
+    #: share of the weight of business value and of technical health; else "needs data"
+    time_min_evidence: float = 0.5
     #: legacy risk scores (0-100) at or above this are rated red (see analyses/legacy_risk.py)
     legacy_red_score: int = 50
     #: legacy risk scores at or above this (and below red) are rated amber; lower is green

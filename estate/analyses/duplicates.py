@@ -56,6 +56,7 @@ Highest annual cost first, then most systems, then authority and line id.
 from __future__ import annotations
 
 from estate.analyses._contracts import and_list, gbp, plural, system_lines
+from estate.analyses._suppliers import vendor_of
 from estate.model.catalogue import is_bespoke
 
 COUNTED = ("live", "retiring", "planned")
@@ -98,14 +99,6 @@ def _overlaps(lines: dict) -> dict:
         if len(by_status["live"]) >= 2:
             out.setdefault(tuple(sorted(s.id for s in by_status["live"])), []).append(key)
     return out
-
-
-def vendor_of(estate, system):
-    """The catalogue vendor of a system: its own, else its product's (None if neither)."""
-    if system.vendor_id:
-        return system.vendor_id
-    product = estate.catalogue.products.get(system.product_id) if system.product_id else None
-    return product.vendor if product else None
 
 
 def _relations(estate, live: list) -> tuple[list, int, bool]:

@@ -16,7 +16,7 @@ supplier a share:
 
 The supplier is the catalogue vendor the system resolves to (through its ``vendor`` or
 its ``product``).  A system built in-house is its council's own supplier
-(``in-house:<authority>``); a supplier named as a council or partnership of the inputs
+(``in-house:<authority>``), and so is one whose ``vendor`` names its own council; a supplier named as a council or partnership of the inputs
 ("Northbrook Borough Council", "North Central Shared ICT Service") is that public body
 (``kind`` says which).  A vendor name the catalogue does not know is grouped by its
 name as written, ignoring case, punctuation and legal suffixes, and the reasons say so.
@@ -74,6 +74,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
+from estate.analyses._suppliers import council_form, names_own_council
 from estate.analyses.indicators import line_support
 from estate.model.catalogue import is_bespoke, key_form, normal_form
 
@@ -135,7 +136,7 @@ class _Suppliers:
                 key = f"{kind}:{r.id}"
                 self.names[key] = r.name
                 for text in (r.id, r.name):
-                    for form in (normal_form(text), _council_form(text)):
+                    for form in (normal_form(text), council_form(text)):
                         if form:
                             self.public.setdefault(form, key)
 
@@ -144,8 +145,8 @@ class _Suppliers:
             return vendor_id
         if bespoke or (text and is_bespoke(text)):
             return f"in-house:{authority}"
-        if text and (normal_form(text) in self.public or _council_form(text) in self.public):
-            return self.public.get(normal_form(text)) or self.public[_council_form(text)]
+        if text and (normal_form(text) in self.public or council_form(text) in self.public):
+            return self.public.get(normal_form(text)) or self.public[council_form(text)]
         if text and key_form(text):
             k = f"unresolved:{key_form(text)}"
             self.spellings[k][text] += 1
@@ -175,13 +176,6 @@ class _Suppliers:
         return {"authority": "council"}.get(prefix, prefix)
 
 
-def _council_form(text: str) -> str:
-    """A council's name without 'council' and 'the' ("Southvale London Borough Council" ->
-    "southvale london borough"), so a supplier written either way matches."""
-    words = [w for w in normal_form(text).split() if w not in ("council", "the")]
-    return " ".join(words)
-
-
 def find(estate, graph, settings) -> list[dict]:
     """``supplier_concentration``: one item per taxonomy line of business."""
     support = line_support(graph)
@@ -196,7 +190,8 @@ def find(estate, graph, settings) -> list[dict]:
         taxonomy = sorted({graph.nodes[n]["id"] for n in lines if not graph.nodes[n].get("local")})
         if not taxonomy:
             continue
-        key = suppliers.key(s.vendor_id, s.vendor, s.authority, s.bespoke)
+        key = suppliers.key(s.vendor_id, s.vendor, s.authority,
+                            s.bespoke or names_own_council(estate, s))
         for line in taxonomy:
             if key is None:
                 unjudged[line] += 1
