@@ -163,21 +163,28 @@ def test_summary(A):
 def test_duplicates_exact_list_and_order(A):
     got = [(d["authority"], d["line_of_business"], d["systems"]) for d in A["duplicates"]]
     assert got == [
-        # iWorld + its Citizen Access portal: 150000 + 20000 = 170000
-        ("ashcombe", "council-tax", ["ashcombe/ac-portal", "ashcombe/ac-revs"]),
+        # (iWorld + its Citizen Access portal, 170000, is complementary: see below)
         # Salesforce + Firmstep forms, both live, not linked: 45000 + 25000 = 70000
         ("brindley", "customer-relationship-management", ["brindley/br-crm", "brindley/br-forms"]),
         # two ArcGIS instances: 18000 + 7000 = 25000
         ("corrow", "gis-mapping", ["corrow/co-gis-desktop", "corrow/co-gis-online"]),
     ]
     costs = [d["annual_cost"] for d in A["duplicates"]]
-    assert costs == [pytest.approx(170000), pytest.approx(70000), pytest.approx(25000)]
+    assert costs == [pytest.approx(70000), pytest.approx(25000)]
+
+
+def test_a_portal_over_its_back_office_is_complementary_not_a_duplicate(A):
+    # ac-portal (NEC Citizen Access) depends on ac-revs (iWorld): one group, two products
+    [portal] = A["complementary"]
+    assert (portal["authority"], portal["line_of_business"], portal["annual_cost"]) == (
+        "ashcombe", "council-tax", pytest.approx(170000))
+    assert portal["linked"] is True and portal["rivals"] == 1
+    assert [r["relation"] for r in portal["complementary"]] == ["depends_on"]
+    assert "complementary systems, not a duplicate" in text(portal)
 
 
 def test_duplicates_linked_and_instances(A):
     d = {(x["authority"], x["line_of_business"]): x for x in A["duplicates"]}
-    portal = d[("ashcombe", "council-tax")]
-    assert portal["linked"] is True and portal["rivals"] == 1      # ac-portal -> ac-revs
     crm = d[("brindley", "customer-relationship-management")]
     assert crm["linked"] is False and crm["rivals"] == 2
     gis = d[("corrow", "gis-mapping")]
@@ -193,8 +200,8 @@ def test_duplicate_reasons_name_the_other_lines_a_system_serves(A):
     # taxonomy name; the system itself is *called* "Online Forms", so that is no proof)
     crm = text(d[("brindley", "customer-relationship-management")])
     assert "online forms and self-service" in crm or "online-forms" in crm
-    # ac-revs supports council-tax AND business-rates
-    ct = text(d[("ashcombe", "council-tax")])
+    # ac-revs supports council-tax AND business-rates (a complementary pair, same reasons)
+    ct = text(A["complementary"][0])
     assert "business rates" in ct or "business-rates" in ct
 
 
@@ -278,8 +285,12 @@ def test_no_shared_product_from_bespoke_or_retired_systems(A):
 # ac-gis), a subset of the partnership (covered).  So every candidate is the
 # partnership's, one per taxonomy line with live systems at 2+ member councils.
 #
-# saving = 0.2 x line share of the known costs of the replaced principals (or of every
-# instance but the one with the highest line cost, when all run the recommended product).
+# saving = rate x R, R the line share of the known costs of the replaced principals (or of
+# every instance but the one with the highest line cost, when all run the recommended
+# product); rate and one-off cost from the cost model by kind of line: per-user licence
+# (office-productivity) 3%, one-off 0.25 R; case management (social care, planning, council
+# tax, business rates, waste, housing register) 25%, one-off 1.0 R; other (finance, CRM,
+# GIS) 15%, one-off 0.5 R.  net_5y = 5 x saving - one-off; none reaches £50,000.
 # A system's line share = its cost / number of lines it supports.
 #
 #  line                    systems (line share)                               recommended (why)            replaced             cost    saving  contracts          exit
@@ -299,31 +310,49 @@ def test_no_shared_product_from_bespoke_or_retired_systems(A):
 #  housing-register-alloc  ac (bespoke) 15000, br (bespoke, no cost), co-cbl 12000
 #                                                                              locata (only catalogue product) both bespoke       27000   0.2*15000=3000    none            null
 #
-# Order: saving, then annual cost (council-tax 215000 before business-rates 195000).
+# With the cost model (saving, one-off, net_5y):
+#  office-productivity     0.03*270000 = 8100,   67500,  40500 - 67500  = -27000
+#  adult-social-care-cm    0.25*180000 = 45000, 180000, 225000 - 180000 =  45000
+#  financial-management    0.15*120000 = 18000,  60000,  90000 - 60000  =  30000
+#  planning-applications   0.25*105000 = 26250, 105000, 131250 - 105000 =  26250
+#  council-tax             0.25*65000  = 16250,  65000,  81250 - 65000  =  16250
+#  business-rates          16250, 65000, 16250
+#  customer-relationship-m 0.15*57500  = 8625,   28750,  43125 - 28750  =  14375
+#  waste-collection        0.25*30000  = 7500,   30000,  37500 - 30000  =   7500
+#  gis-mapping             0.15*25000  = 3750,   12500,  18750 - 12500  =   6250
+#  housing-register-alloc  0.25*15000  = 3750,   15000,  18750 - 15000  =   3750
+#
+# Order: material first (none is), then net_5y, then saving, then annual cost (council-tax
+# 215000 before business-rates 195000).  The three e-mail tenants, first under the flat 20%
+# rate, are last: merging per-user licences saves little and does not pay back in 5 years.
 
 CANDIDATES = [
     # line, recommended, annual_cost, saving, contracts, earliest_exit, blast_radius
-    ("office-productivity", "microsoft-365", 450000, 54000,
-     ["brindley/BR-006", "corrow/CO-004"], "2029-06-30", []),
-    ("adult-social-care-case-management", "liquidlogic-las", 550000, 36000,
+    ("adult-social-care-case-management", "liquidlogic-las", 550000, 45000,
      ["brindley/BR-002"], "2027-06-30", []),
-    ("financial-management", "unit4-erp", 280000, 24000,
+    ("financial-management", "unit4-erp", 280000, 18000,
      ["corrow/CO-003"], "2027-12-31", ["corrow/co-las"]),           # co-las -> co-erp
-    ("planning-applications", "idox-uniform", 165000, 21000,
+    ("planning-applications", "idox-uniform", 165000, 26250,
      ["brindley/BR-008"], "2028-09-30", []),
-    ("council-tax", "nec-revenues-benefits", 215000, 13000,
+    ("council-tax", "nec-revenues-benefits", 215000, 16250,
      ["brindley/BR-001"], "2027-09-30", ["brindley/br-forms"]),     # br-forms -> br-revs
-    ("business-rates", "nec-revenues-benefits", 195000, 13000,
+    ("business-rates", "nec-revenues-benefits", 195000, 16250,
      ["brindley/BR-001"], "2027-09-30", ["brindley/br-forms"]),
-    ("customer-relationship-management", "microsoft-dynamics-365-customer-service", 132500, 11500,
+    ("customer-relationship-management", "microsoft-dynamics-365-customer-service", 132500, 8625,
      ["brindley/BR-004", "brindley/BR-005"], "2028-01-31", []),
-    ("waste-collection", "whitespace-municipal", 30000, 6000,
+    ("waste-collection", "whitespace-municipal", 30000, 7500,
      ["brindley/BR-007"], "2028-03-31", []),
-    ("gis-mapping", "esri-arcgis", 50000, 5000,
+    ("gis-mapping", "esri-arcgis", 50000, 3750,
      ["corrow/CO-006"], "2027-02-28", ["corrow/co-planning"]),      # co-planning -> co-gis-online
-    ("housing-register-allocations", "locata", 27000, 3000,
+    ("housing-register-allocations", "locata", 27000, 3750,
      [], None, []),
+    ("office-productivity", "microsoft-365", 450000, 8100,
+     ["brindley/BR-006", "corrow/CO-004"], "2029-06-30", []),
 ]
+NET_5Y = {"adult-social-care-case-management": 45000, "financial-management": 30000,
+          "planning-applications": 26250, "council-tax": 16250, "business-rates": 16250,
+          "customer-relationship-management": 14375, "waste-collection": 7500, "gis-mapping": 6250,
+          "housing-register-allocations": 3750, "office-productivity": -27000}
 
 
 def test_consolidation_exact_list_and_order(A):
@@ -341,6 +370,7 @@ def test_consolidation_candidate(A, line, product, cost, saving, contracts, exit
     assert c["recommended_product"] == product
     assert c["annual_cost"] == pytest.approx(cost)
     assert c["estimated_annual_saving"] == pytest.approx(saving)
+    assert c["net_5y"] == pytest.approx(NET_5Y[line]) and c["material"] is False
     assert sorted(c["contracts"]) == contracts
     assert c["earliest_exit"] == exit_
     assert sorted(c["blast_radius"]) == blast

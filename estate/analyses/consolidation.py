@@ -48,8 +48,8 @@ a candidate when it runs 2 or more separate instances: converging the instances 
 one shared instance.  The instance kept is the one with the highest known line cost
 (so the saving counts the cheaper ones: conservative).
 
-Money: the conservative saving model
-------------------------------------
+Money: the cost model
+---------------------
 A system serving several lines of business is one cost for several lines: its
 annual cost is split equally over the lines it supports, and a candidate counts only
 this line's share.  Candidates for different lines therefore never count the same
@@ -57,13 +57,57 @@ money twice.
 
 - ``annual_cost``: the line share of the known annual costs of every system in the
   candidate (live systems of the group's councils for the line).
-- ``estimated_annual_saving`` = ``settings.consolidation_saving_rate`` (default 0.2) x
-  the line share of the known annual costs of the systems that would be replaced
-  (the principals of every stack not on the recommended product; or, when all already
-  are, every instance of it but the one kept).  Systems with no recorded cost count as
-  nothing, and the reasons say how many.  Nothing is assumed for the systems that
-  stay, for licence renegotiation, for staff or for one-off migration costs.
-  ``saving_model`` states the formula with the numbers.
+- ``replaced_annual_cost`` (*R*): the line share of the known annual costs of the
+  systems that would be replaced (the principals of every stack not on the recommended
+  product; or, when all already are, every instance of it but the one kept).  Systems
+  with no recorded cost count as nothing, and the reasons say how many.  Nothing is
+  counted for the systems that stay.
+- The **cost model** turns *R* into money, by kind of line, because how much retiring a
+  system saves depends on how the software is priced.  Licences bought per user
+  (Microsoft 365, identity, telephony seats) cost much the same after three tenants
+  become one: only duplicated administration and tenant-level add-ons go.  A
+  case-management platform (revenues, housing, social care, planning) is priced per
+  instance, and each instance carries its own hosting, support, upgrades, integrations
+  and specialist administrators, most of which a shared instance removes.  The table
+  (``estate/data/saving_rates.csv``):
+
+  =================  ====  =======  ====  =========  ====================================
+  kind               low   central  high  one-off    lines
+  =================  ====  =======  ====  =========  ====================================
+  per-user-licence   0%    3%       6%    0.25 x R   office productivity, identity and
+                                                     access, contact-centre telephony,
+                                                     learning management
+  case-management    15%   25%      35%   1.0 x R    revenues and benefits, housing,
+                                                     planning and building control, social
+                                                     care, education, environmental health,
+                                                     licensing, trading standards, legal
+                                                     cases, parking enforcement,
+                                                     registration, bereavement, electoral
+                                                     registration, waste collection
+  other              8%    15%      20%   0.5 x R    every other line
+  =================  ====  =======  ====  =========  ====================================
+
+  These are the toolkit's stated assumptions, not measurements: the rates encode the
+  pricing argument above; the one-off cost (data migration, re-integration, training,
+  parallel running) takes moving off a case system to cost about a year of its running
+  cost.  Set your own per line in ``estate.yaml``::
+
+      saving_rates:
+        council-tax: {central: 0.3, low: 0.2, high: 0.4, one_off_cost: 250000}
+        office-productivity: {kind: other}
+
+  (keys ``kind``, ``low``, ``central``, ``high``, ``migration_cost_rate`` and
+  ``one_off_cost``, a fixed figure in pounds used instead of the rate).  The older
+  ``consolidation_saving_rate``, when set, replaces every line's central rate.
+- ``estimated_annual_saving`` = central x *R*; ``saving_low`` = low x *R*;
+  ``saving_high`` = high x *R*; ``one_off_cost`` = one-off rate x *R* (or the line's
+  fixed figure); ``payback_years`` = one_off_cost / estimated_annual_saving, to one
+  decimal (null when nothing is saved); ``net_5y`` = 5 x estimated_annual_saving -
+  one_off_cost.  ``material`` is true when ``net_5y`` is at least
+  ``settings.materiality_net_5y`` (default £50,000: a candidate netting less over five
+  years rarely repays the effort of a joint programme); the others are *minor*, listed
+  after the material ones, and renderers show them apart.  ``saving_model`` states the
+  formula with the numbers, and the reasons show the arithmetic.
 - A system replaced here may serve other lines too and stay for them; the reasons name
   such systems, as not all of their dependents need be affected.
 
@@ -88,8 +132,8 @@ mistaking them for separate opportunities.
 
 Order
 -----
-Highest estimated saving first, then highest annual cost, then line id, then group
-priority.
+Material candidates first; within each, highest ``net_5y`` first, then highest
+estimated saving, then highest annual cost, then line id, then group priority.
 """
 
 from __future__ import annotations
@@ -98,6 +142,7 @@ import math
 from collections import deque
 from operator import attrgetter
 
+from estate.analyses import _savings
 from estate.analyses._contracts import (and_list, contracts_covering, earliest_exit, gbp, plural,
                                         system_lines)
 from estate.analyses.dependencies import depends_on_edges
@@ -143,7 +188,8 @@ def find(estate, graph, settings) -> list[dict]:
             finding = _candidate(context, line, group, councils, at)
             if finding:
                 findings.append((priority, finding))
-    findings.sort(key=lambda pf: (-pf[1]["estimated_annual_saving"], -pf[1]["annual_cost"],
+    findings.sort(key=lambda pf: (not pf[1]["material"], -pf[1]["net_5y"],
+                                  -pf[1]["estimated_annual_saving"], -pf[1]["annual_cost"],
                                   pf[1]["line_of_business"], pf[0]))
     _same_change(estate, [f for _, f in findings])
     return [f for _, f in findings]
@@ -419,9 +465,8 @@ def _candidate(ctx, line, group, councils, at):
     uncosted = [s for s in systems if shares[s.qid] is None]
     going_known = [s for s in going if shares[s.qid] is not None]
     going_unknown = [s for s in going if shares[s.qid] is None]
-    replaced_cost = sum(shares[s.qid] for s in going_known)
-    rate = settings.consolidation_saving_rate
-    saving = round(rate * replaced_cost, 2)
+    replaced_cost = round(sum(shares[s.qid] for s in going_known), 2)
+    saved = _savings.estimate(line, line_name, replaced_cost, settings)
 
     going_ids = {s.qid for s in going}
     contracts = sorted({c.qid: c for s in going for c in ctx.contracts_of.get(s.qid, [])}.values(),
@@ -515,19 +560,18 @@ def _candidate(ctx, line, group, councils, at):
         money += (f"; {plural(len(uncosted), 'system')} ({_names([s.qid for s in uncosted])}) "
                   "recorded no cost")
     reasons.append(money + ".")
-    model = (f"estimated_annual_saving = consolidation_saving_rate {rate:g} x {gbp(replaced_cost)}, the "
-             f"{line_name} share of the known annual costs of the {plural(len(going), 'system')} that "
-             f"would be replaced")
+    action = (f"merging {_names([x.qid for x in going])} into {kept.qid}" if same
+              else f"replacing {_names([x.qid for x in going])}")
+    replaced = (f"{gbp(replaced_cost)} is the {line_name} share of the known annual costs of the "
+                f"{plural(len(going), 'system')} that would go ({action})")
+    if going_unknown:
+        replaced += (f"; {len(going_unknown)} of them recorded no cost and "
+                     f"{'counts' if len(going_unknown) == 1 else 'count'} as nothing")
+    reasons.append(replaced + "; nothing is counted for the systems that stay.")
+    reasons.extend(saved["reasons"])
+    model = saved["model"] + f"; {gbp(replaced_cost)} is the cost of the systems replaced"
     if going_unknown:
         model += f" ({len(going_unknown)} of them recorded no cost and count as £0)"
-    model += ("; a system's cost is split equally over the lines it supports; nothing is assumed for "
-              "the systems that stay, licence renegotiation, staff time or one-off migration costs.")
-    action = (f"for merging {_names([x.qid for x in going])} into {kept.qid}" if same
-              else f"for replacing {_names([x.qid for x in going])}")
-    reasons.append(f"Estimated saving {gbp(saving)} a year: {rate:g} x {gbp(replaced_cost)} {action}"
-                   + (f"; {len(going_unknown)} of them recorded no cost and "
-                      f"{'counts' if len(going_unknown) == 1 else 'count'} as nothing" if going_unknown
-                      else "") + ".")
     if exits:
         reasons.append(f"The contracts covering the systems that would be replaced can all end by "
                        f"{earliest.isoformat()}: "
@@ -577,7 +621,15 @@ def _candidate(ctx, line, group, councils, at):
         "add_ons": [x.qid for x in add_ons],
         "replaced_systems": sorted(going_ids),
         "annual_cost": annual_cost,
-        "estimated_annual_saving": saving,
+        "replaced_annual_cost": replaced_cost,
+        "estimated_annual_saving": saved["estimated_annual_saving"],
+        "saving_low": saved["saving_low"],
+        "saving_high": saved["saving_high"],
+        "saving_kind": saved["saving_kind"],
+        "one_off_cost": saved["one_off_cost"],
+        "payback_years": saved["payback_years"],
+        "net_5y": saved["net_5y"],
+        "material": saved["material"],
         "saving_model": model,
         "contracts": [c.qid for c in contracts],
         "earliest_exit": earliest.isoformat() if earliest else None,

@@ -4,7 +4,9 @@ One item per council, sorted by annual cost (highest first), then id.  A system 
 service* when its status is ``live`` or ``retiring`` (a retiring system still runs);
 planned and retired systems count only in ``systems``.
 
-1. **What does it do, and what supports it?**  ``lines_supported`` counts the council's
+1. **What does it do, and what supports it?**  ``lines_of_business`` counts the
+   council's lines once each: a local line mapped to a taxonomy line that the council
+   also lists by its taxonomy id is one line.  ``lines_supported`` counts the council's
    lines of business (listed, or implied by a system) that at least one system in
    service supports, or, for a line marked ``delivery: shared-service``, that a system in
    service of a council sharing a partnership with it supports (``lines_shared`` names
@@ -110,6 +112,15 @@ def _has_data_block(s) -> bool:
             or bool(d.open_standards))
 
 
+def _one_per_line(a) -> list:
+    """The council's lines, a local line mapped to a taxonomy line and that taxonomy line
+    listed by its id too counted once: the taxonomy id's own entry is kept when listed."""
+    lines = list(a.lines.values())
+    listed = {line.id for line in lines}
+    return [line for line in lines
+            if not (line.taxonomy_id and line.taxonomy_id != line.id and line.taxonomy_id in listed)]
+
+
 def find(estate, graph, settings) -> list[dict]:
     as_of = settings.as_of
     months = settings.support_warning_months
@@ -126,11 +137,15 @@ def find(estate, graph, settings) -> list[dict]:
         # 1. lines of business and their support ------------------------------------------
         counted, supported, unsupported, only_retiring, not_delivered = [], [], [], [], []
         shared: dict = {}
-        for line in a.lines.values():
+        seen_nodes: set = set()
+        for line in _one_per_line(a):
             if line.delivery == "not-delivered":
                 not_delivered.append(line.id)
                 continue
             node = f"line:{line.taxonomy_id}" if line.taxonomy_id else f"line:{a.id}/{line.id}"
+            if node in seen_nodes:
+                continue
+            seen_nodes.add(node)
             statuses = {status for _, status in by_line.get((a.id, node), ())}
             if line.implicit and not statuses & set(IN_SERVICE):
                 continue     # implied only by a retired or planned system: not a line it runs
