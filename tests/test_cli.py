@@ -55,7 +55,7 @@ def test_python_dash_m_estate_runs():
     assert result.returncode == 0 and __version__ in result.stdout
 
 
-COMMANDS = {"analyse", "export", "import", "synth", "validate"}
+COMMANDS = {"analyse", "export", "import", "synth", "validate", "diff"}
 
 
 def _listed(help_text: str) -> set:

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from estate.analyses import run_all
+from estate.choices import OutputChoices
 from estate.render.html import write_report
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
@@ -101,7 +102,7 @@ def draw_maps(estate, graph, findings, outdir: Path, settings) -> list:
     if importlib.util.find_spec("estate.render.maps") is not None:
         from estate.render import maps as maps_module
         if maps_module.dot_available():
-            drawn = maps_module.render_maps(estate, graph, findings, outdir / "maps", settings)
+            drawn = maps_module.render_maps(estate, graph, findings, outdir / "maps", OutputChoices())
             if drawn:
                 return drawn
     (outdir / "maps").mkdir(parents=True, exist_ok=True)

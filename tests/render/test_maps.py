@@ -148,7 +148,7 @@ def trio(mini):
 
 
 def the_map(estate, graph, map_id, findings=FINDINGS, **settings) -> Map:
-    found = {m.id: m for m in build_maps(estate, graph, findings, Settings(**settings))}
+    found = {m.id: m for m in build_maps(estate, graph, findings, OutputChoices(**settings))}
     assert map_id in found, sorted(found)
     return found[map_id]
 
@@ -245,7 +245,7 @@ def test_systems_cluster_by_function_of_their_first_line(trio):
 
 
 def test_every_map_has_a_legend_cluster(trio):
-    built = build_maps(*trio, FINDINGS, Settings())
+    built = build_maps(*trio, FINDINGS, OutputChoices())
     assert {m.kind for m in built} == {"council", "partnership", "region", "landscape", "blast-radius"}
     for m in built:
         assert 'subgraph "cluster_legend" {' in m.source, m.id
@@ -255,7 +255,7 @@ def test_missing_or_odd_findings_are_treated_as_empty(trio):
     odd = {"legacy_risks": None, "shared_products": "n/a", "dependencies": [],
            "consolidation_candidates": [None, {"line_of_business": None}]}
     for findings in ({}, None, odd):
-        built = build_maps(*trio, findings, Settings())
+        built = build_maps(*trio, findings, OutputChoices())
         assert not [m for m in built if m.kind == "blast-radius"]
         council = next(m for m in built if m.id == "council-alpha")
         assert attr(statement(council.source, '"alpha/a-rb" ['), "fillcolor") == NOT_RATED_FILL
@@ -322,7 +322,7 @@ def test_maps_setting_chooses_the_kinds(trio):
 
 
 def test_region_maps_need_two_councils(trio):
-    ids = [m.id for m in build_maps(*trio, FINDINGS, Settings()) if m.kind == "region"]
+    ids = [m.id for m in build_maps(*trio, FINDINGS, OutputChoices()) if m.kind == "region"]
     assert ids == ["region-north"]                         # South has only gamma
 
 
@@ -333,7 +333,7 @@ def test_regions_that_slug_alike_keep_distinct_ids(mini):
 
     estate, graph = mini({f"{a}.yaml": council(a, r) for a, r in
                           [("a", "North West"), ("b", "North West"), ("c", "north-west"), ("d", "north-west")]})
-    ids = [m.id for m in build_maps(estate, graph, {}, Settings()) if m.kind == "region"]
+    ids = [m.id for m in build_maps(estate, graph, {}, OutputChoices()) if m.kind == "region"]
     assert ids == ["region-north-west", "region-north-west-2"]
 
 
@@ -439,7 +439,7 @@ def test_quote_tells_numbers_of_equal_value_apart():
 
 def test_hostile_names_are_escaped_in_the_dot_text(hostile):
     findings = {"dependencies": {"hubs": [{"system": "alpha/a-2", "dependent_systems": ["alpha/a-1", "beta/b-1"]}]}}
-    for m in build_maps(*hostile, findings, Settings()):
+    for m in build_maps(*hostile, findings, OutputChoices()):
         for line in m.source.splitlines():
             # no statement but the ones we wrote: quoted names, attributes, braces
             assert re.match(r'^\s*(digraph "[^"]*" \{|subgraph "cluster_[^"]*" \{|\}|graph \[|node \[|edge \[|'
@@ -452,7 +452,7 @@ def test_hostile_names_are_escaped_in_the_dot_text(hostile):
 def test_hostile_names_render_as_plain_text(hostile, tmp_path):
     findings = {"dependencies": {"hubs": [{"system": "alpha/a-2", "dependent_systems": ["alpha/a-1", "beta/b-1"]}]}}
     out = tmp_path / "out"
-    result = render_maps(*hostile, findings, out / "maps", Settings())
+    result = render_maps(*hostile, findings, out / "maps", OutputChoices())
     assert result and not [r for r in result if "error" in r]
     council = next(r for r in result if r["id"] == "council-alpha")
     root = svg_root(out / council["files"]["svg"])
@@ -498,7 +498,7 @@ def test_region_named_like_a_path_stays_inside_the_output_folder(mini, tmp_path)
         "b.yaml": f"kind: authority\nauthority: {{id: b, name: B, region: '{region}'}}\n"
                   "systems: [{id: s, name: S, supports: [council-tax]}]\n"})
     out = tmp_path / "out" / "maps"
-    result = render_maps(estate, graph, {}, out, Settings())
+    result = render_maps(estate, graph, {}, out, OutputChoices())
     region_map = next(r for r in result if r["kind"] == "region")
     assert region_map["id"] == "region-etc-passwd"
     assert region_map["files"] == {"dot": "maps/region-etc-passwd.dot", "svg": "maps/region-etc-passwd.svg"}
@@ -511,7 +511,7 @@ def test_region_named_like_a_path_stays_inside_the_output_folder(mini, tmp_path)
 @needs_dot
 def test_render_writes_dot_and_svg_with_the_map_title(trio, tmp_path):
     out = tmp_path / "out" / "maps"
-    result = render_maps(*trio, FINDINGS, out, Settings())
+    result = render_maps(*trio, FINDINGS, out, OutputChoices())
     assert [r["id"] for r in result] == [
         "landscape", "partnership-trio", "region-north", "council-alpha", "council-beta",
         "council-gamma", "blast-radius-alpha/a-fin"]
@@ -531,8 +531,8 @@ def test_render_writes_dot_and_svg_with_the_map_title(trio, tmp_path):
 
 @needs_dot
 def test_render_is_deterministic(trio, tmp_path):
-    first = render_maps(*trio, FINDINGS, tmp_path / "one" / "maps", Settings())
-    second = render_maps(*trio, FINDINGS, tmp_path / "two" / "maps", Settings(), workers=1)
+    first = render_maps(*trio, FINDINGS, tmp_path / "one" / "maps", OutputChoices())
+    second = render_maps(*trio, FINDINGS, tmp_path / "two" / "maps", OutputChoices(), workers=1)
     assert first == second
     for r in first:
         assert (tmp_path / "one" / r["files"]["dot"]).read_text() == (tmp_path / "two" / r["files"]["dot"]).read_text()
@@ -558,7 +558,7 @@ def test_a_map_that_times_out_falls_back_to_osage_then_sfdp(trio, tmp_path, monk
         for path in outputs.values():
             path.write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
 
-    monkeypatch.setattr(maps, "run_graphviz", fake)
+    monkeypatch.setattr(maps.engine, "run_graphviz", fake)
     result = render_maps(*trio, {}, tmp_path / "maps", OutputChoices(maps="councils"), timeout=0.5)
     assert set(tried) == failing | {used}
     assert all(r["engine"] == used and "svg" in r["files"] and "error" not in r for r in result)
@@ -568,7 +568,7 @@ def test_a_map_graphviz_cannot_draw_keeps_its_dot_file_and_says_why(trio, tmp_pa
     def broken(source, engine, outputs, timeout):
         raise RuntimeError("syntax error in line 1")
 
-    monkeypatch.setattr(maps, "run_graphviz", broken)
+    monkeypatch.setattr(maps.engine, "run_graphviz", broken)
     result = render_maps(*trio, {}, tmp_path / "maps", OutputChoices(maps="councils"))
     for r in result:
         assert set(r["files"]) == {"dot"} and "syntax error" in r["error"]
@@ -585,9 +585,9 @@ def test_run_graphviz_kills_a_run_past_its_timeout(tmp_path):
 
 
 def test_dot_available_follows_the_path(monkeypatch):
-    monkeypatch.setattr(maps.shutil, "which", lambda name: None)
+    monkeypatch.setattr(maps.engine.shutil, "which", lambda name: None)
     assert dot_available() is False
-    monkeypatch.setattr(maps.shutil, "which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr(maps.engine.shutil, "which", lambda name: f"/usr/bin/{name}")
     assert dot_available() is True
 
 
@@ -663,7 +663,7 @@ def test_very_large_council_folds_systems_without_dependencies(tmp_path):
 
 
 def test_huge_maps_switch_to_sfdp(trio, monkeypatch):
-    monkeypatch.setattr(maps, "SFDP_MAP", 3)
+    monkeypatch.setattr(maps.style, "SFDP_MAP", 3)
     m = the_map(*trio, "council-alpha")
     assert m.engine == "sfdp" and 'overlap="prism"' in m.source
 
@@ -692,7 +692,7 @@ def test_docs_state_the_thresholds_and_the_encoding():
     doc = (REPO / "docs" / "maps.md").read_text(encoding="utf-8")
     for name in ("BIG_MAP", "COLLAPSE_MAP", "SFDP_MAP", "SFDP_EDGES", "MAX_DEPTH", "BUNDLE_EDGES",
                  "LABEL_EDGES", "RENDER_TIMEOUT", "MAX_WORKERS", "CANDIDATE_HIGHLIGHTS"):
-        value = getattr(maps, name)
+        value = getattr(maps.engine if name in ("RENDER_TIMEOUT", "MAX_WORKERS") else maps.style, name)
         assert re.search(rf"`{name}`[^|\n]*\|\s*{value:g}\b", doc), f"docs/maps.md: {name} = {value:g}"
     for colour in (*RATING_FILL.values(), NOT_RATED_FILL, SHARED_COLOUR, CONSOLIDATION_FILL):
         assert colour in doc
@@ -708,8 +708,8 @@ def test_every_sample_map_renders_with_its_first_choice_engine(tmp_path):
     estate = load([str(REPO / "inventories")])
     graph = build_graph(estate)
     findings = run_all(estate, graph, Settings(as_of=AS_OF))
-    planned = {m.id: m.engine for m in maps.build_maps(estate, graph, findings, Settings(as_of=AS_OF))}
-    result = render_maps(estate, graph, findings, tmp_path / "maps", Settings(as_of=AS_OF))
+    planned = {m.id: m.engine for m in maps.build_maps(estate, graph, findings, OutputChoices())}
+    result = render_maps(estate, graph, findings, tmp_path / "maps", OutputChoices())
     assert len(result) >= 15
     for r in result:
         assert "error" not in r, (r["id"], r.get("error"))
