@@ -242,3 +242,42 @@ def route_of(*texts: Optional[str]) -> Optional[str]:
     if re.search(r"\bopen\b|open tender|open procedure", text):
         return "open-tender"
     return "other"
+
+
+_PERIOD = re.compile(r"(\d+(?:\.\d+)?)\s*(?:x|×|\*)\s*(\d+(?:\.\d+)?)|(\d+(?:\.\d+)?(?:\s*\+\s*\d+(?:\.\d+)?)*)")
+
+
+def parse_extension(value: Any) -> Optional[int]:
+    """The total length of the extensions a cell offers, in months.
+
+    ``"2 x 12 months"`` -> 24, ``"1+1 years"`` -> 24, ``"up to 24 months"`` -> 24,
+    ``"12 months"`` -> 12, ``"none"`` -> 0.  A number without a unit is months when it
+    is over 5, otherwise years (``"1+1"`` is two one-year options).
+    """
+    if blank(value):
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return int(value)
+    text = str(value).strip().casefold()
+    if text in UNKNOWN or text in ("none", "no", "nil", "0"):
+        return 0
+    for word, digit in (("one", "1"), ("two", "2"), ("three", "3"), ("four", "4"), ("five", "5"),
+                        ("six", "6"), ("twelve", "12"), ("eighteen", "18"), ("twenty-four", "24")):
+        text = re.sub(rf"\b{word}\b", digit, text)
+    text = re.sub(r"\s*(?:months?|years?)\s*\+\s*", " + ", text)      # "6 months + 6 months"
+    m = _PERIOD.search(text)
+    if not m:
+        raise ValueProblem(f"{value!r} is not an extension period: write e.g. '2 x 12 months'")
+    if m.group(1):
+        amount = float(m.group(1)) * float(m.group(2))
+        each = float(m.group(2))
+    else:
+        parts = [float(p) for p in m.group(3).split("+")]
+        amount, each = sum(parts), max(parts)
+    if "month" in text:
+        months = amount
+    elif "year" in text or "yr" in text or each <= 5:
+        months = amount * 12
+    else:
+        months = amount
+    return int(round(months))
