@@ -213,6 +213,25 @@ def neutralise(text: Any) -> Any:
     return text
 
 
+#: control characters no output keeps: C0 except tab, new line and carriage return, DEL,
+#: and the two non-characters XML 1.0 forbids
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def strip_control(text: str) -> str:
+    """``text`` without NUL and the other control characters (tab and new lines kept)."""
+    return CONTROL.sub("", text)
+
+
+def csv_text(value: Any) -> Any:
+    """The one rule for text in every CSV estate writes (export csv, export archi-csv):
+    control characters removed, then formula-looking text made inert (:func:`neutralise`).
+    Non-text values are returned as they are."""
+    if not isinstance(value, str):
+        return value
+    return neutralise(strip_control(value))
+
+
 def restore(text: Any) -> Any:
     """Undo :func:`neutralise`: ``'=SUM(A1)`` comes back as ``=SUM(A1)``."""
     if isinstance(text, str) and text.startswith("'") and text[1:2] and text[1:].startswith(FORMULA_START):

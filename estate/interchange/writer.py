@@ -110,6 +110,13 @@ def _plain_ok(text: str, flow: bool) -> bool:
     return value == text and isinstance(value, str)
 
 
+def _printable(ch: str) -> bool:
+    """True for the characters YAML lets a file hold as they are (YAML 1.1/1.2 c-printable)."""
+    o = ord(ch)
+    return (o in (9, 10, 13) or 0x20 <= o <= 0x7E or o == 0x85 or 0xA0 <= o <= 0xD7FF
+            or 0xE000 <= o <= 0xFFFD or o >= 0x10000)
+
+
 def _quote(text: str) -> str:
     out = ['"']
     for ch in text:
@@ -121,7 +128,7 @@ def _quote(text: str) -> str:
             out.append("\\n")
         elif ch == "\t":
             out.append("\\t")
-        elif ord(ch) < 32 or ch in "\u2028\u2029\ufeff":
+        elif not _printable(ch) or ch in "\u2028\u2029\ufeff":
             out.append(f"\\u{ord(ch):04x}")
         else:
             out.append(ch)
