@@ -128,8 +128,13 @@ def import_register(file, outdir, against, force, catalogues):
 @click.option("--kind", type=click.Choice(["contracts", "systems"]),
               help="With --guess: what the table holds (default: worked out from the headers).")
 @click.option("--sheet", help="The sheet of a workbook (default: the mapping's, or the first).")
-@click.option("--header-row", type=click.IntRange(1, 1000), default=1, show_default=True,
-              help="With --guess: the row that holds the headers.")
+@click.option("--header-row", type=click.IntRange(1, 1000),
+              help="The row that holds the headers (default: the mapping's, or found: a title "
+                   "row above the header is skipped).")
+@click.option("--it-only", is_flag=True,
+              help="Keep only IT contracts: by CPV code, the council's category or keywords "
+                   "(docs/interchange.md).")
+@click.option("--explain", is_flag=True, help="With --it-only: say why each row was kept or dropped.")
 @click.option("-o", "--output", "outdir", type=click.Path(file_okay=False),
               help="Folder to write the inventory files into.")
 @click.option("--against", "against", multiple=True, type=click.Path(exists=True),
@@ -137,20 +142,23 @@ def import_register(file, outdir, against, force, catalogues):
 @click.option("--force", is_flag=True, help="Overwrite existing inventory files.")
 @click.option("--catalogue", "catalogues", multiple=True, type=click.Path(exists=True),
               help="Catalogue file or folder to validate against.")
-def import_table(file, mapping, guess, kind, sheet, header_row, outdir, against, force, catalogues):
+def import_table(file, mapping, guess, kind, sheet, header_row, it_only, explain, outdir, against,
+                 force, catalogues):
     """Read a council's own spreadsheet (.xlsx) or CSV of systems or contracts.
 
     Use --guess first to get a mapping to check and save, then --mapping to import.
     """
     from estate.interchange import table_import
     if guess:
-        click.echo(table_import.guess_yaml(file, sheet, header_row, kind), nl=False)
+        click.echo(table_import.guess_yaml(file, sheet, header_row or 1, kind), nl=False)
         return
     if not mapping:
         raise UsageError("give --mapping MAPPING.yaml (or --guess to propose one)")
     if not outdir:
         raise UsageError("give -o DIR, the folder to write the inventory into")
-    _finish(table_import.import_table(file, mapping, sheet=sheet), outdir, against, force, catalogues)
+    result = table_import.import_table(file, mapping, sheet=sheet, header_row=header_row,
+                                       it_only=it_only, explain=explain)
+    _finish(result, outdir, against, force, catalogues)
 
 
 @import_group.command("ocds")

@@ -14,6 +14,11 @@ rows end with CRLF and the files start with a UTF-8 byte order mark, as Archi's 
 export does ("UTF-8 BOM"), so Excel opens them with accents intact too.  The concepts
 and identifiers are those of :mod:`estate.interchange.archimate`.
 
+Text is written by the one rule for CSV (:func:`estate.interchange.values.csv_text`):
+control characters removed, and text that starts like a formula (``=``, ``+``, ``-``,
+``@``, tab, carriage return) prefixed with ``'`` (OWASP, "CSV Injection"), because
+people open these files in Excel too; Archi shows the ``'``.
+
 Archi reads a line that starts with ``#`` as a comment, and its importer replaces new
 lines and tabs in names with spaces; ids here never start with ``#`` (they start with
 ``id-``).
@@ -27,6 +32,7 @@ from pathlib import Path
 from typing import Optional
 
 from estate.interchange.archimate import Model, build_model, text
+from estate.interchange.values import csv_text
 from estate.output import write_bytes
 
 ELEMENTS_HEADER = ["ID", "Type", "Name", "Documentation", "Specialization"]
@@ -38,7 +44,7 @@ FILES = ("elements.csv", "relations.csv", "properties.csv")
 def _csv(rows: list) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
-    writer.writerows(rows)
+    writer.writerows([csv_text(c) for c in row] for row in rows)
     return out.getvalue().encode("utf-8-sig")
 
 

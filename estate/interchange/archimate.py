@@ -47,10 +47,12 @@ import hashlib
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Optional
 
 from estate import __version__
-from estate.interchange.values import slugify
+from estate.interchange.targets import check_target
+from estate.interchange.values import slugify, strip_control
 from estate.output import write_bytes
 
 NS = "http://www.opengroup.org/xsd/archimate/3.0/"
@@ -74,7 +76,6 @@ ALLOWED = {
 }
 
 _BAD = re.compile(r"[^A-Za-z0-9._-]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 @dataclass
@@ -126,7 +127,7 @@ def text(value) -> str:
         value = ", ".join(map(str, value))
     if isinstance(value, dt.date):
         value = value.isoformat()
-    return _CONTROL.sub("", str(value))
+    return strip_control(str(value))
 
 
 class _Ids:
@@ -342,7 +343,8 @@ def to_xml(model: Model) -> bytes:
 
 
 def write_archimate(estate, dest, name: Optional[str] = None) -> Model:
-    """Write the estate as an Open Exchange Format file (atomically)."""
+    """Write the estate as an Open Exchange Format file (atomically); the folder must exist."""
+    check_target(Path(dest), ".xml file")
     model = build_model(estate, name)
     write_bytes(dest, to_xml(model))
     return model

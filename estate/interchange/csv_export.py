@@ -12,8 +12,9 @@ SQLite export, :mod:`estate.interchange.tabular`).
   pound sign; with the BOM it reads UTF-8.  Python, R, pandas and Datasette skip the BOM.
 * **Formula-looking text is neutralised**: a cell that starts with ``=``, ``+``, ``-``, ``@``,
   a tab or a carriage return gets a leading ``'`` (OWASP, "CSV Injection"), so that a
-  system named ``=HYPERLINK(...)`` is shown, not run.  Numbers are written as numbers
-  (``-5`` stays ``-5``).
+  system named ``=HYPERLINK(...)`` is shown, not run; NUL and other control characters
+  are removed first (:func:`~estate.interchange.values.csv_text`, the rule of every CSV
+  estate writes).  Numbers are written as numbers (``-5`` stays ``-5``).
 * Lists are joined with ``", "`` (as in the register workbook); nested objects (e.g. a
   consolidation candidate's ``group``) are JSON.  Booleans are ``true``/``false``.
 * Each file is written atomically; rows end with CRLF, as RFC 4180 says.
@@ -27,7 +28,7 @@ import json
 from pathlib import Path
 
 from estate.interchange.tabular import columns_of, estate_tables, finding_tables
-from estate.interchange.values import neutralise
+from estate.interchange.values import csv_text
 from estate.output import write_bytes
 
 REGISTERS = ["authorities", "lines_of_business", "systems", "dependencies", "contracts",
@@ -45,17 +46,17 @@ def cell(value):
         return str(value)
     if isinstance(value, (list, tuple)):
         if all(not isinstance(v, (dict, list)) for v in value):
-            return neutralise(", ".join("" if v is None else str(v) for v in value))
-        return neutralise(json.dumps(value, ensure_ascii=False, default=str))
+            return csv_text(", ".join("" if v is None else str(v) for v in value))
+        return csv_text(json.dumps(value, ensure_ascii=False, default=str))
     if isinstance(value, dict):
-        return neutralise(json.dumps(value, ensure_ascii=False, default=str))
-    return neutralise(str(value))
+        return csv_text(json.dumps(value, ensure_ascii=False, default=str))
+    return csv_text(str(value))
 
 
 def to_csv(columns: list, rows: list) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([neutralise(c) for c in columns])
+    writer.writerow([csv_text(c) for c in columns])
     for row in rows:
         writer.writerow([cell(row.get(c)) for c in columns])
     return out.getvalue().encode("utf-8-sig")

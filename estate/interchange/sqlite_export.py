@@ -30,6 +30,8 @@ from typing import Optional
 from estate import __version__
 from estate.errors import OutputError
 from estate.interchange.tabular import columns_of, estate_tables, finding_tables
+from estate.interchange.targets import check_target
+from estate.interchange.values import strip_control
 from estate.output import atomic_path
 
 SCHEMA = """
@@ -90,6 +92,10 @@ FINDING_REFERENCES = {"system": ("systems", "qid"), "authority": ("authorities",
 
 
 def _cell(value):
+    """The one rule for SQLite: values are bound as parameters (never spliced into SQL);
+    text loses NUL and other control characters, which many SQLite tools cut text at."""
+    if isinstance(value, str):
+        return strip_control(value)
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, (list, dict, tuple)):
@@ -168,9 +174,35 @@ def build_database(path, estate, findings: dict, settings=None) -> None:
         db.close()
 
 
+def is_estate_database(path) -> bool:
+    """True when ``path`` is an SQLite database this export wrote (it has ``estate_export``
+    with an ``estate_version``)."""
+    try:
+        with open(path, "rb") as f:
+            if f.read(16) != b"SQLite format 3\x00":
+                return False
+        db = sqlite3.connect(f"file:{Path(path).resolve().as_posix()}?mode=ro", uri=True)
+        try:
+            row = db.execute("SELECT value FROM estate_export WHERE key = 'estate_version'").fetchone()
+        finally:
+            db.close()
+    except (OSError, sqlite3.Error):
+        return False
+    return row is not None
+
+
 def write_sqlite(estate, findings: dict, dest, settings=None) -> Path:
-    """Write the database atomically: built beside ``dest``, then moved onto it."""
+    """Write the database atomically: built beside ``dest``, then moved onto it.
+
+    An existing ``dest`` is replaced only when it is an estate database (an earlier
+    export); any other file is refused, so a typo in ``-o`` cannot destroy a document.
+    """
     dest = Path(dest)
+    check_target(dest, "database file")
+    if dest.exists() and not is_estate_database(dest):
+        raise OutputError(f"{dest} exists and is not a database written by 'estate export "
+                          "sqlite'; refusing to overwrite it",
+                          hint="give -o a new file name, or delete that file first")
     with atomic_path(dest, suffix=".db") as tmp:
         tmp.unlink()                       # sqlite creates it afresh
         build_database(tmp, estate, findings, settings)

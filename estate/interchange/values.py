@@ -213,6 +213,25 @@ def neutralise(text: Any) -> Any:
     return text
 
 
+#: control characters no output keeps: C0 except tab, new line and carriage return, DEL,
+#: and the two non-characters XML 1.0 forbids
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def strip_control(text: str) -> str:
+    """``text`` without NUL and the other control characters (tab and new lines kept)."""
+    return CONTROL.sub("", text)
+
+
+def csv_text(value: Any) -> Any:
+    """The one rule for text in every CSV estate writes (export csv, export archi-csv):
+    control characters removed, then formula-looking text made inert (:func:`neutralise`).
+    Non-text values are returned as they are."""
+    if not isinstance(value, str):
+        return value
+    return neutralise(strip_control(value))
+
+
 def restore(text: Any) -> Any:
     """Undo :func:`neutralise`: ``'=SUM(A1)`` comes back as ``=SUM(A1)``."""
     if isinstance(text, str) and text.startswith("'") and text[1:2] and text[1:].startswith(FORMULA_START):
@@ -242,3 +261,42 @@ def route_of(*texts: Optional[str]) -> Optional[str]:
     if re.search(r"\bopen\b|open tender|open procedure", text):
         return "open-tender"
     return "other"
+
+
+_PERIOD = re.compile(r"(\d+(?:\.\d+)?)\s*(?:x|×|\*)\s*(\d+(?:\.\d+)?)|(\d+(?:\.\d+)?(?:\s*\+\s*\d+(?:\.\d+)?)*)")
+
+
+def parse_extension(value: Any) -> Optional[int]:
+    """The total length of the extensions a cell offers, in months.
+
+    ``"2 x 12 months"`` -> 24, ``"1+1 years"`` -> 24, ``"up to 24 months"`` -> 24,
+    ``"12 months"`` -> 12, ``"none"`` -> 0.  A number without a unit is months when it
+    is over 5, otherwise years (``"1+1"`` is two one-year options).
+    """
+    if blank(value):
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return int(value)
+    text = str(value).strip().casefold()
+    if text in UNKNOWN or text in ("none", "no", "nil", "0"):
+        return 0
+    for word, digit in (("one", "1"), ("two", "2"), ("three", "3"), ("four", "4"), ("five", "5"),
+                        ("six", "6"), ("twelve", "12"), ("eighteen", "18"), ("twenty-four", "24")):
+        text = re.sub(rf"\b{word}\b", digit, text)
+    text = re.sub(r"\s*(?:months?|years?)\s*\+\s*", " + ", text)      # "6 months + 6 months"
+    m = _PERIOD.search(text)
+    if not m:
+        raise ValueProblem(f"{value!r} is not an extension period: write e.g. '2 x 12 months'")
+    if m.group(1):
+        amount = float(m.group(1)) * float(m.group(2))
+        each = float(m.group(2))
+    else:
+        parts = [float(p) for p in m.group(3).split("+")]
+        amount, each = sum(parts), max(parts)
+    if "month" in text:
+        months = amount
+    elif "year" in text or "yr" in text or each <= 5:
+        months = amount * 12
+    else:
+        months = amount
+    return int(round(months))

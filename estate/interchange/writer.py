@@ -43,7 +43,7 @@ SYSTEM_ORDER = ("id", "name", "product", "vendor", "version", "hosting", "status
                 "end_of_support", "supports", "depends_on", "data", "annual_cost", "users",
                 "criticality", "owner")
 DATA_ORDER = ("personal_data", "api", "export_formats", "open_standards")
-CONTRACT_ORDER = ("id", "supplier", "covers", "start", "end", "extension_until", "notice_months",
+CONTRACT_ORDER = ("id", "supplier", "supplier_company_number", "covers", "start", "end", "extension_until", "notice_months",
                   "annual_value", "total_value", "route", "framework", "sme", "procurement_started")
 SECTIONS = ("lines_of_business", "systems", "contracts")
 ALWAYS_QUOTED = {"version"}
@@ -110,6 +110,13 @@ def _plain_ok(text: str, flow: bool) -> bool:
     return value == text and isinstance(value, str)
 
 
+def _printable(ch: str) -> bool:
+    """True for the characters YAML lets a file hold as they are (YAML 1.1/1.2 c-printable)."""
+    o = ord(ch)
+    return (o in (9, 10, 13) or 0x20 <= o <= 0x7E or o == 0x85 or 0xA0 <= o <= 0xD7FF
+            or 0xE000 <= o <= 0xFFFD or o >= 0x10000)
+
+
 def _quote(text: str) -> str:
     out = ['"']
     for ch in text:
@@ -121,7 +128,7 @@ def _quote(text: str) -> str:
             out.append("\\n")
         elif ch == "\t":
             out.append("\\t")
-        elif ord(ch) < 32 or ch in "\u2028\u2029\ufeff":
+        elif not _printable(ch) or ch in "\u2028\u2029\ufeff":
             out.append(f"\\u{ord(ch):04x}")
         else:
             out.append(ch)
@@ -589,6 +596,8 @@ def check(result: ImportResult, outdir, extra_paths: Iterable = ()) -> list:
     for p in estate.problems:
         if p.severity == "info" or p.file not in where:
             continue
+        if p.code == "E120" and p.message.endswith("missing required field 'end'"):
+            continue        # SPEC 1.1: a contract's end is optional (unknown or rolling)
         doc = where[p.file]
         origin = []
         if p.where and len(p.where) >= 2 and p.where[0] in SECTIONS and isinstance(p.where[1], int):

@@ -58,12 +58,15 @@ def test_guess_systems_headers():
 def test_contract_register_csv_imports_with_uk_dates_money_and_yes_no(tmp_path, run):
     out = tmp_path / "inv"
     result = run("import", "table", REGISTER, "--mapping", MAPPING, "-o", out)
-    assert "skipped 1: no end date (SPEC needs one; none was invented)" in result.stderr
-    assert "rows without an end date, skipped: 4" in result.stderr
+    assert "1 contract(s) have no end date (rows 4): imported without one" in result.stderr
+    assert "skipped" not in result.stderr
     estate = load([str(out)])
-    assert not estate.errors
+    assert all(p.code == "E120" and "'CR-0103'" in p.message and p.message.endswith("'end'")
+               for p in estate.errors)        # SPEC 1.1 makes 'end' optional (model validation)
     wyre = estate.authorities["wyre"]
-    assert list(wyre.contracts) == ["CR-0101", "CR-0102", "CR-0104", "CR-0105"]
+    assert [c for c in wyre.contracts if c != "CR-0103"] == ["CR-0101", "CR-0102", "CR-0104", "CR-0105"]
+    assert "  # no end date in the sheet: recorded without one (unknown or rolling)\n  - id: CR-0103" \
+        in (out / "wyre-contracts.yaml").read_text()
     nec = wyre.contracts["CR-0101"]
     assert (nec.supplier, nec.start, nec.end, nec.total_value, nec.annual_value, nec.route,
             nec.framework, nec.sme) == ("NEC Software Solutions UK Limited", dt.date(2021, 4, 1),
