@@ -41,8 +41,12 @@ def _import_options(func):
 
 
 def _finish(result, outdir, against, force, catalogues) -> None:
-    """Compare, validate, show the diff, and write (or refuse to overwrite)."""
-    from estate.interchange import writer
+    """Compare, validate, show the diff, and write (or refuse to overwrite).
+
+    When -o DIR already holds inventories (and no --against is given) the import
+    changes them in place: only what changed, comments and layout kept.
+    """
+    from estate.interchange import inplace, writer
     from estate.model.loader import discover
 
     for line in result.summary():
@@ -50,7 +54,8 @@ def _finish(result, outdir, against, force, catalogues) -> None:
     for line in result.notes:
         _note(line)
     outdir = Path(outdir)
-    baseline = list(against) or ([str(outdir)] if outdir.is_dir() and discover([str(outdir)]) else [])
+    in_place = not against and outdir.is_dir() and bool(discover([str(outdir)]))
+    baseline = list(against) or ([str(outdir)] if in_place else [])
     if baseline:
         old = writer.existing_docs([*baseline, *catalogues])   # catalogues: partnership members
         kept = writer.keep_extensions(result.docs, old)
@@ -72,13 +77,21 @@ def _finish(result, outdir, against, force, catalogues) -> None:
                                "business are defined there")
     if warnings:
         _note(f"{len(warnings)} validation warning(s) in what is written (see 'estate validate')")
-    plan = writer.plan(result, outdir)
+    if in_place:
+        edits = inplace.changes_between(writer.existing_docs([outdir]), result.docs,
+                                        complete=result.complete)
+        plan = inplace.plan_changes([outdir], edits, new_files_in=outdir,
+                                    header=writer.header_lines(result), layout=result.layout)
+    else:
+        plan = writer.plan(result, outdir)
     if plan.overwrites:
         click.echo(plan.diff(), nl=False)
         if not force:
             raise OutputError(f"{len(plan.overwrites)} existing file(s) in {outdir} would change; "
                               "nothing was written",
                               hint="check the diff above, then run again with --force")
+    if in_place and not plan.pending:
+        _note(f"nothing to change: the inventories in {outdir} already match")
     written = writer.apply(plan)
     unchanged = sum(1 for f in plan.files if f.status == "unchanged")
     if unchanged:

@@ -33,7 +33,7 @@ from typing import Iterable, Optional
 
 import yaml
 
-from estate.errors import UsageError
+from estate.errors import OutputError, UsageError
 from estate.model.loader import discover, parse_file
 from estate.output import safe_name, write_text
 
@@ -489,6 +489,13 @@ def existing_docs(paths) -> dict:
     return docs_from_estate(estate)
 
 
+def refuse_link(path) -> None:
+    """Refuse to read (for the diff) or write through a symbolic link in the output folder."""
+    if os.path.islink(path):
+        raise OutputError(f"{path} is a symbolic link; an import neither shows nor writes the file "
+                          "it points to", hint="remove the link, or import into another folder")
+
+
 def plan(result: ImportResult, outdir, force: bool = False) -> Plan:
     """The files an import writes into ``outdir``, and what happens to existing ones."""
     outdir = Path(outdir)
@@ -499,6 +506,7 @@ def plan(result: ImportResult, outdir, force: bool = False) -> Plan:
         doc = result.docs[aid]
         path = target_path(outdir, doc, result.layout)
         text = render(doc, header)
+        refuse_link(path)
         old = path.read_text(encoding="utf-8") if path.exists() else None
         targets[os.path.normpath(path)] = FileChange(path, old, text)
     # other files in outdir that define records of the imported sections of these authorities
@@ -538,6 +546,7 @@ def apply(p: Plan) -> list[Path]:
     """Write the plan: new and changed files atomically, replaced files set aside."""
     written = []
     for f in p.files:
+        refuse_link(f.path)
         if f.status == "replaced":
             os.replace(f.path, str(f.path) + ".replaced")
             written.append(Path(str(f.path) + ".replaced"))

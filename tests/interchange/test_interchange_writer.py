@@ -63,7 +63,7 @@ def test_existing_files_are_not_overwritten_without_force(tmp_path, run):
     assert "end: 2023-11-15" in target.read_text()
 
 
-def test_files_of_another_layout_are_set_aside_with_force(tmp_path, run):
+def test_existing_files_are_changed_in_place_keeping_their_layout(tmp_path, run):
     out = tmp_path / "inv"
     out.mkdir()
     old = out / "west-sussex.yaml"
@@ -72,19 +72,25 @@ def test_files_of_another_layout_are_set_aside_with_force(tmp_path, run):
     refused = run("import", "ocds", COUNCIL, "-o", out, ok=False)
     assert refused.exit_code == 1 and "west-sussex/OLD-1: contract removed" in refused.stdout
     run("import", "ocds", COUNCIL, "-o", out, "--force")
-    assert not old.exists() and (out / "west-sussex.yaml.replaced").exists()
-    assert (out / "west-sussex-contracts.yaml").exists()
+    text = old.read_text()
+    assert "OLD-1" not in text and "ocds-b5fd17-3dda235d-185b-44da-9012-62700541112d-1" in text
+    assert text.startswith("kind: authority\nauthority: {id: west-sussex, name: West Sussex County "
+                           "Council, gss_code: E10000032")        # flow header kept, fields added
+    assert not (out / "west-sussex-contracts.yaml").exists()     # the layout is kept
+    assert (out / "newham-contracts.yaml").exists()               # a new authority: a new file
 
 
-def test_a_file_mixing_other_records_is_never_set_aside(tmp_path, run):
+def test_a_file_mixing_other_records_keeps_them_when_changed_in_place(tmp_path, run):
     out = tmp_path / "inv"
     out.mkdir()
-    (out / "both.yaml").write_text(
-        "kind: authority\nauthority: {id: west-sussex, name: West Sussex County Council}\n"
-        "contracts:\n  - {id: OLD-1, supplier: Someone, end: 2030-01-01}\n---\n"
-        "kind: authority\nauthority: {id: other, name: Other}\nsystems: []\n")
-    result = run("import", "ocds", COUNCIL, "-o", out, "--force", ok=False)
-    assert result.exit_code == 2 and "holds records this import replaces together with" in result.stderr
+    both = out / "both.yaml"
+    other = "---\nkind: authority\nauthority: {id: other, name: Other}\nsystems: []\n"
+    both.write_text("kind: authority\nauthority: {id: west-sussex, name: West Sussex County Council}\n"
+                    "contracts:\n  - {id: OLD-1, supplier: Someone, end: 2030-01-01}\n" + other)
+    run("import", "ocds", COUNCIL, "-o", out, "--force")
+    text = both.read_text()
+    assert "OLD-1" not in text and text.endswith(other)
+    assert "ocds-b5fd17-3dda235d-185b-44da-9012-62700541112d-1" in text.split("---")[0]
 
 
 @pytest.mark.parametrize("raw,expected", [
@@ -128,3 +134,16 @@ def test_route_words():
     assert values.route_of("G-Cloud 13") == "g-cloud"
     assert values.route_of("Restricted procedure", "selective") == "other"
     assert values.route_of("Other - ") is None and values.route_of("Directorate choice") == "other"
+
+
+def test_the_import_diff_never_follows_a_symbolic_link_in_the_output_folder(tmp_path, run):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("kind: authority\nauthority: {id: newham, name: Newham}\n"
+                      "contracts: []  # private: do not show\n")
+    out = tmp_path / "inv"
+    out.mkdir()
+    (out / "newham-contracts.yaml").symlink_to(secret)
+    result = run("import", "ocds", COUNCIL, "-o", out, "--force", ok=False)
+    assert result.exit_code == 1 and "is a symbolic link" in result.stderr
+    assert "do not show" not in result.stdout and "Traceback" not in result.output
+    assert secret.read_text().endswith("# private: do not show\n")
