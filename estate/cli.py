@@ -181,3 +181,7 @@ main.add_command(synth)
 
 from estate.commands.diff import diff  # noqa: E402
 main.add_command(diff)
+
+from estate.commands.survey import import_survey, survey  # noqa: E402
+main.add_command(survey)
+import_group.add_command(import_survey)
