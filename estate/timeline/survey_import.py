@@ -32,6 +32,7 @@ from openpyxl.utils import get_column_letter
 from estate.interchange.sheets import SourceError, header_key
 from estate.interchange.values import (ValueProblem, blank, parse_bool, parse_date, parse_int,
                                        parse_list, parse_money, text_of)
+from estate.timeline.diff_text import inert
 from estate.timeline.survey_fields import SHEETS, Field
 
 KEYS = {"Systems": ("Authority", "System id"), "Contracts": ("Authority", "Contract id")}
@@ -68,7 +69,7 @@ def _show(value) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)
+    return inert(str(value))
 
 
 def _enum(value, choices: tuple):
