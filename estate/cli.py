@@ -17,6 +17,7 @@ import click
 from estate import __version__
 from estate.commands.analyse import analyse
 from estate.commands.diff import diff
+from estate.commands.survey import import_survey, survey
 from estate.commands.interchange import export, import_group
 from estate.commands.synth import synth
 from estate.commands.validate import validate
@@ -75,9 +76,10 @@ def main(ctx, debug):
 
 
 #: every command of the group (``--help`` lists them by name)
-COMMANDS = (validate, analyse, import_group, export, synth, diff)
+COMMANDS = (validate, analyse, import_group, export, synth, diff, survey)
 for _command in COMMANDS:
     main.add_command(_command)
+import_group.add_command(import_survey)     # `estate import survey`, beside the other imports
 
 
 if __name__ == "__main__":  # pragma: no cover

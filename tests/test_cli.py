@@ -55,7 +55,7 @@ def test_python_dash_m_estate_runs():
     assert result.returncode == 0 and __version__ in result.stdout
 
 
-COMMANDS = {"analyse", "export", "import", "synth", "validate", "diff"}
+COMMANDS = {"analyse", "export", "import", "synth", "validate", "diff", "survey"}
 
 
 def _listed(help_text: str) -> set:

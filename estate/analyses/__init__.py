@@ -17,7 +17,7 @@ from estate.collector import collector_off
 from estate.model.records import Estate
 from estate.analyses import data_quality, summary
 from estate.analyses import consolidation, duplicates, procurement_windows, shared_products
-from estate.analyses import dependencies, indicators, legacy_risk, quality, supplier_concentration
+from estate.analyses import dependencies, indicators, legacy_risk, quality, roadmap, supplier_concentration
 
 #: (key in analysis.json, function(estate, graph, settings) -> findings)
 ANALYSES: list[tuple[str, Callable]] = [
@@ -32,6 +32,7 @@ ANALYSES: list[tuple[str, Callable]] = [
     ("vendor_concentration", supplier_concentration.find_vendors),
     ("legacy_risks", legacy_risk.find),
     ("dependencies", dependencies.find),
+    ("roadmap", roadmap.find),
     ("_quality", quality.find),          # data-quality items only analyses see; into data_quality
 ]
 

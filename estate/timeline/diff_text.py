@@ -14,6 +14,14 @@ from estate.timeline.diff import councils_touched
 KINDS = ("authorities", "systems", "contracts")
 
 
+def inert(text: str) -> str:
+    """Text safe to print on a terminal: control characters shown as escapes (\\x1b)."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
+                   for c in text)
+
+
 def _show(value) -> str:
     if value is None:
         return "(blank)"
@@ -21,7 +29,7 @@ def _show(value) -> str:
         return "true" if value else "false"
     if isinstance(value, list):
         return "[" + ", ".join(_show(v) for v in value) + "]"
-    return str(value)
+    return inert(str(value))
 
 
 def _count(value) -> str:
@@ -38,7 +46,8 @@ def _counts(part: dict) -> str:
 
 def summary_lines(result: dict) -> list[str]:
     s = result["findings"]["summary"]
-    lines = [f"estate diff: {result['before']} -> {result['after']} (as of {result['as_of']})"]
+    lines = [f"estate diff: {inert(result['before'])} -> {inert(result['after'])} "
+             f"(as of {result['as_of']})"]
     for kind in KINDS:
         lines.append(f"  {kind}: {_counts(result[kind])}")
     lines.append(f"  systems {s['systems']['before']} -> {s['systems']['after']}; "

@@ -120,3 +120,18 @@ def test_usage_errors_exit_2(snapshots):
     assert run(before).exit_code == 2
     assert run("--git", "HEAD").exit_code == 2
     assert run(before, "/no/such/folder").exit_code == 2
+
+
+def test_control_characters_in_values_are_shown_inert(tmp_path):
+    before, after = tmp_path / "b", tmp_path / "a"
+    for folder, name in ((before, "Payroll"), (after, "Pay\\x1b[2Jroll")):
+        folder.mkdir()
+        (folder / "x.yaml").write_text(
+            "kind: authority\nauthority: {id: x, name: X}\nsystems:\n"
+            f"  - {{id: pay, name: \"{name}\", supports: []}}\n", encoding="utf-8")
+    result = run("--as-of", AS_OF, before, after)
+    assert result.exit_code == 0, result.output
+    assert "    name: Payroll -> Pay\\x1b[2Jroll\n" in result.output
+    assert "\x1b" not in result.output
+    doc = json.loads(run("--format", "json", "--as-of", AS_OF, before, after).output)
+    assert doc["systems"]["changed"][0]["fields"]["name"]["after"] == "Pay\x1b[2Jroll"

@@ -1,0 +1,74 @@
+"""The roadmap finding (:mod:`estate.analyses.roadmap`) as a register sheet and a report
+section.
+
+:func:`roadmap_view` derives the one table both render: a row per item per timeline
+(each council's, then each partnership's), in the finding's order.  The register adds
+the sheet with :func:`roadmap_sheet` (a :class:`estate.render.excel.Sheet`, written like
+every other sheet: text cells inert, a table with filters) or :func:`write_roadmap_sheet`
+on a workbook; the report renders ``templates/_roadmap.html`` with
+``{"roadmap": roadmap_context(findings)}``.
+"""
+
+from __future__ import annotations
+
+from estate.render.excel import Col, Sheet, _write_sheet
+
+KIND_LABELS = {
+    "contract-exit": "Contract exit",
+    "end-of-support": "End of support",
+    "go-live": "Go-live",
+    "retirement": "Retirement",
+    "procurement-window": "Procurement window",
+}
+CLASH_LABELS = {
+    "retired-before-replacement": "Retired before its replacement goes live",
+    "no-successor": "Contract ends with no successor planned",
+}
+
+ROADMAP_COLUMNS = [
+    Col("Timeline"), Col("Timeline id"), Col("Date", "date"), Col("Kind"), Col("Subject"),
+    Col("Name"), Col("Clash"), Col("Reasons"),
+]
+
+
+def roadmap_view(findings: dict) -> list[dict]:
+    """Rows of the roadmap, council timelines first, then partnerships'."""
+    roadmap = findings.get("roadmap") or {}
+    rows = []
+    timelines = [(c["name"], c["authority"], c) for c in roadmap.get("councils", [])]
+    timelines += [(p["name"], p["partnership"], p) for p in roadmap.get("partnerships", [])]
+    for name, tid, timeline in timelines:
+        for item in timeline["items"]:
+            rows.append({
+                "timeline": name, "timeline_id": tid, "date": item["date"],
+                "kind": KIND_LABELS.get(item["kind"], item["kind"]),
+                "subject": item["subject"], "name": item.get("name") or "",
+                "clash": CLASH_LABELS.get(item["clash"], "") if item["clash"] else "",
+                "reasons": list(item.get("reasons") or []),
+            })
+    return rows
+
+
+def _rows(findings: dict):
+    for r in roadmap_view(findings):
+        yield [r["timeline"], r["timeline_id"], r["date"], r["kind"], r["subject"], r["name"],
+               r["clash"] or None, " ".join(r["reasons"])]
+
+
+def roadmap_sheet(findings: dict) -> Sheet:
+    """The register's "Roadmap" sheet."""
+    return Sheet("Roadmap", ROADMAP_COLUMNS, lambda: _rows(findings))
+
+
+def write_roadmap_sheet(wb, findings: dict) -> int:
+    """Add the "Roadmap" sheet to an openpyxl workbook; return the number of rows."""
+    return _write_sheet(wb, roadmap_sheet(findings))
+
+
+def roadmap_context(findings: dict) -> dict:
+    """The report section's context: ``available``, ``rows``, ``clashes`` and ``as_of``."""
+    roadmap = findings.get("roadmap")
+    rows = roadmap_view(findings) if roadmap else []
+    return {"available": roadmap is not None, "as_of": (roadmap or {}).get("as_of"),
+            "rows": rows, "clashes": len((roadmap or {}).get("clashes") or []),
+            "timelines": len({r["timeline_id"] for r in rows})}
