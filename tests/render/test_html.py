@@ -18,6 +18,7 @@ from estate.analyses import run_all
 from estate.config import Settings
 from estate.errors import OutputError, UsageError
 from estate.render import html as report
+from estate.render import report_maps, report_sections, svg_sanitise
 from estate.render.html import report_context, sanitise_svg, write_report
 
 REPO = Path(__file__).resolve().parents[2]
@@ -524,8 +525,7 @@ def test_date_filter():
 # --------------------------------------------------------------------------- national scale
 
 def test_long_tables_are_cut_on_screen_and_say_so(estate, settings, tmp_path, monkeypatch):
-    from estate.render import html as report
-    monkeypatch.setattr(report, "SCREEN_ROWS", 4)
+    monkeypatch.setattr(report_sections, "SCREEN_ROWS", 4)
     findings = hand_findings()
     one = findings["data_quality"][0] if findings.get("data_quality") else {
         "severity": "warning", "code": "W201", "name": "unresolved-vendor", "file": "a.yaml",
@@ -542,8 +542,7 @@ def test_long_tables_are_cut_on_screen_and_say_so(estate, settings, tmp_path, mo
 
 def test_maps_beyond_the_budget_are_linked_not_embedded_overviews_first(estate, settings, tmp_path,
                                                                          monkeypatch):
-    from estate.render import html as report
-    monkeypatch.setattr(report, "MAX_EMBEDDED_MAPS", 2)
+    monkeypatch.setattr(report_maps, "MAX_EMBEDDED_MAPS", 2)
     out = tmp_path / "out"
     (out / "maps").mkdir(parents=True)
     svg = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><g><title>x</title></g></svg>'
@@ -565,7 +564,7 @@ def test_maps_beyond_the_budget_are_linked_not_embedded_overviews_first(estate, 
 
 
 def test_long_tables_count_every_row_though_they_build_only_those_shown(estate, settings, monkeypatch):
-    monkeypatch.setattr(report, "SCREEN_ROWS", 2)
+    monkeypatch.setattr(report_sections, "SCREEN_ROWS", 2)
     findings = hand_findings()
     candidate = findings["consolidation_candidates"][0]
     findings["consolidation_candidates"] = [dict(candidate, estimated_annual_saving=100 - i) for i in range(7)]
@@ -603,15 +602,15 @@ def test_contract_ends_filter_writes_what_a_template_loop_would():
 def _elementtree_sanitise(text: str, *, id_prefix: str = "", label: str = "") -> str:
     """sanitise_svg as it was written with ElementTree: the streaming writer must give its bytes."""
     import xml.etree.ElementTree as ET
-    body = report._PROLOG.sub("", text).strip()
+    body = svg_sanitise._PROLOG.sub("", text).strip()
     root = ET.fromstring(body)
-    local = report._local
+    local = svg_sanitise._local
     ids: dict = {}
 
     def clean(element):
         for child in list(element):
-            if local(child.tag).lower() not in report.SVG_ELEMENTS \
-                    or (child.tag.startswith("{") and not child.tag.startswith(f"{{{report.SVG_NS}}}")):
+            if local(child.tag).lower() not in svg_sanitise.SVG_ELEMENTS \
+                    or (child.tag.startswith("{") and not child.tag.startswith(f"{{{svg_sanitise.SVG_NS}}}")):
                 element.remove(child)
                 continue
             clean(child)
@@ -619,7 +618,7 @@ def _elementtree_sanitise(text: str, *, id_prefix: str = "", label: str = "") ->
             low, value = local(name).lower(), element.attrib[name]
             if low.startswith("on") or low in ("formaction", "attributename", "values", "begin"):
                 del element.attrib[name]
-            elif low in ("href", "src", "action") and not report._safe_url(value):
+            elif low in ("href", "src", "action") and not svg_sanitise._safe_url(value):
                 del element.attrib[name]
             elif low == "style" and re.search(r"url\s*\(|expression\s*\(|@import|javascript:", value, re.I):
                 del element.attrib[name]
@@ -630,7 +629,7 @@ def _elementtree_sanitise(text: str, *, id_prefix: str = "", label: str = "") ->
     if ids:
         for el in root.iter():
             for name, value in list(el.attrib.items()):
-                el.attrib[name] = report._rewrite_ref(name, value, ids)
+                el.attrib[name] = svg_sanitise._rewrite_ref(name, value, ids)
     width = root.attrib.pop("width", None)
     root.attrib.pop("height", None)
     style = "width:100%;height:auto"
@@ -641,8 +640,8 @@ def _elementtree_sanitise(text: str, *, id_prefix: str = "", label: str = "") ->
     root.set("focusable", "false")
     if label:
         root.set("aria-label", label)
-    ET.register_namespace("", report.SVG_NS)
-    ET.register_namespace("xlink", report.XLINK_NS)
+    ET.register_namespace("", svg_sanitise.SVG_NS)
+    ET.register_namespace("xlink", svg_sanitise.XLINK_NS)
     return ET.tostring(root, encoding="unicode", short_empty_elements=True)
 
 

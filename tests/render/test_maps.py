@@ -555,7 +555,7 @@ def test_a_map_that_times_out_falls_back_to_osage_then_sfdp(trio, tmp_path, monk
         for path in outputs.values():
             path.write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
 
-    monkeypatch.setattr(maps, "run_graphviz", fake)
+    monkeypatch.setattr(maps.engine, "run_graphviz", fake)
     result = render_maps(*trio, {}, tmp_path / "maps", Settings(maps="councils"), timeout=0.5)
     assert set(tried) == failing | {used}
     assert all(r["engine"] == used and "svg" in r["files"] and "error" not in r for r in result)
@@ -565,7 +565,7 @@ def test_a_map_graphviz_cannot_draw_keeps_its_dot_file_and_says_why(trio, tmp_pa
     def broken(source, engine, outputs, timeout):
         raise RuntimeError("syntax error in line 1")
 
-    monkeypatch.setattr(maps, "run_graphviz", broken)
+    monkeypatch.setattr(maps.engine, "run_graphviz", broken)
     result = render_maps(*trio, {}, tmp_path / "maps", Settings(maps="councils"))
     for r in result:
         assert set(r["files"]) == {"dot"} and "syntax error" in r["error"]
@@ -582,9 +582,9 @@ def test_run_graphviz_kills_a_run_past_its_timeout(tmp_path):
 
 
 def test_dot_available_follows_the_path(monkeypatch):
-    monkeypatch.setattr(maps.shutil, "which", lambda name: None)
+    monkeypatch.setattr(maps.engine.shutil, "which", lambda name: None)
     assert dot_available() is False
-    monkeypatch.setattr(maps.shutil, "which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr(maps.engine.shutil, "which", lambda name: f"/usr/bin/{name}")
     assert dot_available() is True
 
 
@@ -660,7 +660,7 @@ def test_very_large_council_folds_systems_without_dependencies(tmp_path):
 
 
 def test_huge_maps_switch_to_sfdp(trio, monkeypatch):
-    monkeypatch.setattr(maps, "SFDP_MAP", 3)
+    monkeypatch.setattr(maps.style, "SFDP_MAP", 3)
     m = the_map(*trio, "council-alpha")
     assert m.engine == "sfdp" and 'overlap="prism"' in m.source
 
@@ -689,7 +689,7 @@ def test_docs_state_the_thresholds_and_the_encoding():
     doc = (REPO / "docs" / "maps.md").read_text(encoding="utf-8")
     for name in ("BIG_MAP", "COLLAPSE_MAP", "SFDP_MAP", "SFDP_EDGES", "MAX_DEPTH", "BUNDLE_EDGES",
                  "LABEL_EDGES", "RENDER_TIMEOUT", "MAX_WORKERS", "CANDIDATE_HIGHLIGHTS"):
-        value = getattr(maps, name)
+        value = getattr(maps.engine if name in ("RENDER_TIMEOUT", "MAX_WORKERS") else maps.style, name)
         assert re.search(rf"`{name}`[^|\n]*\|\s*{value:g}\b", doc), f"docs/maps.md: {name} = {value:g}"
     for colour in (*RATING_FILL.values(), NOT_RATED_FILL, SHARED_COLOUR, CONSOLIDATION_FILL):
         assert colour in doc

@@ -1,0 +1,194 @@
+"""Graphviz system maps, drawn from the graph and the findings (never recomputed).
+
+:func:`render_maps` writes, into one folder, each map as ``.dot`` and ``.svg`` (and
+``png`` / ``pdf`` when ``Settings.map_formats`` asks), and returns one dictionary per
+map for the HTML report.  Which maps (``Settings.maps``):
+
+==============  ==========================================================  =====================
+map             what it shows                                               drawn when maps is
+==============  ==========================================================  =====================
+council         every system of one council, clustered by function and     all, councils
+                line of business, with its dependencies
+blast-radius    one top dependency hub and everything that depends on it   all, councils
+partnership     member councils side by side, one row per line of          all, partnerships
+                business that 2+ members run systems for
+region          the same for a region with 2+ councils                     all
+landscape       one table: lines of business x councils, cell = product    all, partnerships
+==============  ==========================================================  =====================
+
+Encoding, the same on every map (and in the legend drawn on every map):
+
+* fill: the legacy risk rating from ``findings["legacy_risks"]`` (red / amber / green),
+  grey when the system was not rated;
+* shape: hosting: square box on-premise, double border hosted, rounded box SaaS/cloud,
+  rounded double border hybrid, ellipse unknown;
+* border: solid live, bold planned (label says "planned"), dashed retiring, dotted with
+  grey text retired;
+* edges (A -> B: A depends on B): style by ``via``: api solid, file-transfer dashed,
+  database-link bold, manual dotted, sso blue, other grey;
+* partnership maps: a thick blue border marks a product shared by 2+ members
+  (``findings["shared_products"]``); a purple row label marks a consolidation candidate
+  (``findings["consolidation_candidates"]``) and a star its recommended product.
+
+Size thresholds, so that no single map takes more than a few seconds (measurements in
+``docs/maps.md``).  dot is fast on clustered, shallow graphs and very slow on long chains
+(a clustered but random 350-system estate was 144 ranks deep and took minutes).  So
+systems are always clustered by function and line of business; above :data:`LABEL_EDGES`
+edges the ``via`` labels go (the style stays); a map deeper than :data:`MAX_DEPTH` or
+bigger than :data:`BIG_MAP` systems uses the grid layout, and above :data:`BIG_MAP` the
+``osage`` engine packs the clusters instead of ranking them with dot, (each line a compact grid, the
+functions on shelves, dependencies drawn over the top with ``constraint=false``) and
+capped dot effort (``nslimit``, ``mclimit``, ``searchsize``); above :data:`BIG_MAP` the
+dependencies between functions are bundled per (function, target) and only the
+:data:`BUNDLE_EDGES` biggest bundles drawn; above :data:`COLLAPSE_MAP` systems those
+without a dependency on the map fold into one count node per line of business; above
+:data:`SFDP_MAP` drawn nodes or :data:`SFDP_EDGES` drawn edges ``sfdp`` lays the map out.
+``splines=ortho`` is never used.  Every Graphviz run has a timeout
+(:data:`RENDER_TIMEOUT`, the 10 s budget of a map); a map that runs out of time (or crashes
+dot) is retried with ``osage`` (clusters packed, no ranking), then ``sfdp``, and a map
+that still fails keeps its ``.dot`` file and reports an ``error``.
+
+The package, one concern a module: :mod:`.dot` (escaping and the DOT writer),
+:mod:`.style` (the encodings, the legend and the pieces every map shares),
+:mod:`.layout` (grids and bundles for big maps), one module per kind of map
+(:mod:`.council`, :mod:`.group`, :mod:`.landscape`, :mod:`.blast_radius`) and
+:mod:`.engine` (running Graphviz).  This module chooses the maps and draws them.
+
+Every label is written as an HTML-like label escaped with :func:`html.escape`, and every
+quoted string escapes backslashes and quotes, so nothing in an inventory can change the
+structure of the DOT text.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import threading
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Iterator, Optional
+
+from estate.render.maps.blast_radius import blast_radius_map
+from estate.render.maps.council import council_map
+from estate.render.maps.dot import Dot, Html, clean, esc, quote
+from estate.render.maps.engine import (FORMATS, MAX_WORKERS, RENDER_TIMEOUT, _formats, _render_one, _stem,
+                                       dot_available, run_graphviz)
+from estate.render.maps.group import group_map
+from estate.render.maps.landscape import landscape_map
+from estate.render.maps.style import (BIG_MAP, BUNDLE_EDGES, COLLAPSE_MAP, CONSOLIDATION_FILL, NOT_RATED_FILL,
+                                      OTHER_PRODUCT_FILL, PRODUCT_PALETTE, RATING_FILL, SFDP_EDGES, SFDP_MAP,
+                                      SHARED_COLOUR, STATUS_STYLE, VIA_STYLE, Map, View)
+
+#: the package's public names (the modules above hold them)
+__all__ = ["render_maps", "build_maps", "iter_maps", "region_slug", "dot_available", "run_graphviz",
+           "council_map", "group_map", "landscape_map", "blast_radius_map", "Map", "View", "Dot", "Html",
+           "clean", "esc", "quote", "FORMATS", "BIG_MAP", "BUNDLE_EDGES", "COLLAPSE_MAP", "SFDP_MAP",
+           "SFDP_EDGES", "CONSOLIDATION_FILL", "NOT_RATED_FILL", "OTHER_PRODUCT_FILL", "PRODUCT_PALETTE",
+           "RATING_FILL", "SHARED_COLOUR", "STATUS_STYLE", "VIA_STYLE", "MAP_CHOICES", "KIND_ORDER"]
+
+log = logging.getLogger(__name__)
+
+#: which map kinds each value of Settings.maps draws
+MAP_CHOICES = {
+    "all": {"council", "blast-radius", "partnership", "region", "landscape"},
+    "councils": {"council", "blast-radius"},
+    "partnerships": {"partnership", "landscape"},
+    "none": set(),
+}
+KIND_ORDER = {"landscape": 0, "partnership": 1, "region": 2, "council": 3, "blast-radius": 4}
+
+
+# ---- which maps ----------------------------------------------------------------------
+
+def region_slug(region: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", clean(region).lower()).strip("-") or "unnamed"
+
+
+def build_maps(estate, graph, findings: Optional[dict], settings) -> list[Map]:
+    """Every map ``settings.maps`` asks for, as DOT text (no files written)."""
+    return list(iter_maps(estate, graph, findings, settings))
+
+
+def iter_maps(estate, graph, findings: Optional[dict], settings) -> Iterator[Map]:
+    """The maps of :func:`build_maps`, each built only when asked for, in their order:
+    by kind (:data:`KIND_ORDER`), then rank, then id.
+
+    The renderer draws each as it comes and lets its DOT text go, so a national estate's
+    maps (150 million characters for 400 councils) are never all in memory at once.
+    """
+    choice = settings.maps or "all"
+    if choice not in MAP_CHOICES:
+        log.warning("unknown maps setting %r; drawing all maps", choice)
+        choice = "all"
+    kinds = MAP_CHOICES[choice]
+    view = View.of(findings)
+    if "landscape" in kinds and estate.authorities:
+        yield landscape_map(estate, graph, view)
+    # a region whose councils are exactly a partnership's would draw the same map twice
+    partnerships: set = set()
+    if "partnership" in kinds:
+        planned = []
+        for pid, p in estate.catalogue.partnerships.items():
+            members = [m for m in dict.fromkeys(p.members or [])]
+            members += [a.id for a in estate.authorities.values() if pid in a.partnerships and a.id not in members]
+            if any(m in estate.authorities for m in members):
+                planned.append((f"partnership-{pid}", pid, p.name, members))
+        for _, pid, name, members in sorted(planned, key=lambda plan: plan[0]):
+            m = group_map(estate, graph, view, "partnership", pid, name, members)
+            partnerships.add(frozenset(m.stats.get("members", ())))
+            yield m
+    if "region" in kinds:
+        regions: dict = defaultdict(list)
+        for a in estate.authorities.values():
+            if a.region and clean(a.region):
+                regions[clean(a.region)].append(a.id)
+        planned, used = [], set()
+        for region, members in sorted(regions.items()):
+            if len(members) >= 2 and frozenset(members) not in partnerships:
+                slug, i = region_slug(region), 2
+                while slug in used:            # "North West" and "north-west" stay apart
+                    slug, i = f"{region_slug(region)}-{i}", i + 1
+                used.add(slug)
+                planned.append((f"region-{slug}", slug, region, members))
+        for _, slug, region, members in sorted(planned, key=lambda plan: plan[0]):
+            yield group_map(estate, graph, view, "region", slug, region, members)
+    if "council" in kinds:
+        for aid in sorted(estate.authorities, key=lambda aid: f"council-{aid}"):
+            yield council_map(estate, graph, view, aid)
+    if "blast-radius" in kinds:
+        top = max(0, settings.top_hubs or 0)
+        for i, hub in enumerate(view.hubs[:top]):       # rank i: already in order
+            m = blast_radius_map(estate, graph, view, hub, rank=i)
+            if m is not None:
+                yield m
+
+
+def render_maps(estate, graph, findings, outdir: Path, settings, *, workers: Optional[int] = None,
+                timeout: float = RENDER_TIMEOUT, reuse=None) -> list[dict]:
+    """Draw every map into ``outdir``; one dict per map (paths relative to ``outdir``'s parent).
+
+    Each dict: ``id``, ``kind``, ``title``, ``description`` (one sentence of alt text),
+    ``files`` (``{"dot": ..., "svg": ..., "png": ...}``), ``engine``, and ``error`` when
+    Graphviz could not draw the map (its ``.dot`` file is still written).  ``reuse`` (an
+    :class:`estate.reuse.MapReuse`) hands back maps an earlier run drew from the same DOT
+    text, whose files are untouched, instead of drawing them again.
+    """
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    formats = _formats(settings)
+    workers = max(1, workers or min(MAX_WORKERS, os.cpu_count() or 1))
+    # each map is built as a worker comes free and let go once drawn: at most this many
+    # maps' DOT text is held at a time
+    slots = threading.BoundedSemaphore(2 * workers)
+    seen: set = set()
+    futures = []
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for m in iter_maps(estate, graph, findings, settings):
+            slots.acquire()
+            future = pool.submit(_render_one, m, _stem(m, seen), outdir, formats, timeout, reuse)
+            future.add_done_callback(lambda _: slots.release())
+            futures.append(future)
+            del m, future
+    return [f.result() for f in futures]

@@ -1,0 +1,115 @@
+"""Running Graphviz: each map laid out once and written in every format asked for.
+
+The engine runs through :mod:`subprocess` rather than ``graphviz.pipe`` (version 0.21):
+``pipe`` takes no timeout, and a map that runs away must be killed after
+:data:`RENDER_TIMEOUT`; and it writes one format a run, where one ``dot -Tsvg -Tpng``
+run lays the map out once for both.  The ``graphviz`` package names the engines and
+formats Graphviz knows (``graphviz.ENGINES``, ``graphviz.FORMATS``), which are checked here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import graphviz
+
+from estate.output import atomic_path, inside, safe_name, write_text
+from estate.render.maps.dot import clean
+from estate.render.maps.style import Map
+
+log = logging.getLogger(__name__)
+
+#: seconds one Graphviz run may take before it is killed
+RENDER_TIMEOUT = 10.0
+#: Graphviz runs in parallel (threads that wait on subprocesses)
+MAX_WORKERS = 4
+#: formats Graphviz is asked for besides dot and svg
+FORMATS = ("svg", "png", "pdf")
+
+
+def dot_available() -> bool:
+    """True when Graphviz ``dot`` is on the PATH."""
+    return shutil.which("dot") is not None
+
+
+# ---- rendering -----------------------------------------------------------------------
+
+def _formats(settings) -> list[str]:
+    wanted = ["svg", *[str(f).strip().lower() for f in (settings.map_formats or ())]]
+    out = []
+    for fmt in wanted:
+        if fmt in ("dot", "") or fmt in out:
+            continue
+        if fmt not in FORMATS:
+            log.warning("map format %r is not supported (use %s); skipped", fmt, ", ".join(FORMATS))
+            continue
+        out.append(fmt)
+    return out
+
+
+def _stem(m: Map, seen: set) -> str:
+    """``m``'s file stem: safe_name of its id, unique (ignoring case) among the stems in
+    ``seen``, which it joins."""
+    base = safe_name(m.id)
+    stem, i = base, 2
+    while stem.lower() in seen:
+        stem, i = f"{base}-{i}", i + 1
+    seen.add(stem.lower())
+    return stem
+
+
+def run_graphviz(source: str, engine: str, outputs: dict, timeout: float) -> None:
+    """Lay out ``source`` once with ``engine`` and write each ``{format: path}`` atomically."""
+    if engine not in graphviz.ENGINES or not set(outputs) <= graphviz.FORMATS:
+        raise RuntimeError(f"Graphviz has no engine {engine!r} or format among {sorted(outputs)}")
+    with contextlib.ExitStack() as stack:
+        cmd = [engine]
+        for fmt, path in outputs.items():
+            tmp = stack.enter_context(atomic_path(path, suffix=f".{fmt}"))
+            cmd += [f"-T{fmt}", "-o", str(tmp)]
+        done = subprocess.run(cmd, input=source.encode("utf-8"), capture_output=True, timeout=timeout)
+        if done.returncode != 0:
+            raise RuntimeError(done.stderr.decode("utf-8", "replace").strip() or f"{engine} failed")
+        if done.stderr:
+            log.debug("%s: %s", engine, done.stderr.decode("utf-8", "replace").strip())
+
+
+def _render_one(m: Map, stem: str, outdir: Path, formats: list, timeout: float, reuse=None) -> dict:
+    if reuse is not None:
+        earlier = reuse.lookup(stem, m.source, formats)
+        if earlier is not None:
+            log.debug("map %s: unchanged since the last run; not drawn again", m.id)
+            return earlier
+    base = outdir.resolve().parent
+    dot_path = inside(outdir, f"{stem}.dot")
+    write_text(dot_path, m.source)
+    outputs = {fmt: inside(outdir, f"{stem}.{fmt}") for fmt in formats}
+    files = {"dot": dot_path.relative_to(base).as_posix()}
+    result = {"id": m.id, "kind": m.kind, "title": m.title, "description": m.description,
+              "files": files, "engine": m.engine}
+    started = time.perf_counter()
+    engines = [m.engine] + [e for e in ("osage", "sfdp") if e != m.engine]
+    for engine in engines:
+        try:
+            run_graphviz(m.source, engine, outputs, timeout)
+        except subprocess.TimeoutExpired:
+            log.warning("map %s: %s ran out of time after %.0f s", m.id, engine, timeout)
+            result["error"] = f"{engine} took longer than {timeout:.0f} s"
+            continue
+        except (OSError, RuntimeError) as exc:
+            log.warning("map %s: %s failed: %s", m.id, engine, exc)
+            result["error"] = f"{engine} failed: {clean(exc, 300)}"
+            continue
+        result.pop("error", None)
+        result["engine"] = engine
+        files.update({fmt: path.relative_to(base).as_posix() for fmt, path in outputs.items()})
+        break
+    log.debug("map %s drawn in %.2f s", m.id, time.perf_counter() - started)
+    if reuse is not None:
+        reuse.remember(stem, m.source, formats, result)
+    return result

@@ -1,0 +1,169 @@
+"""The partnership and region maps: member councils side by side, one row per line of
+business that 2+ members run systems for."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from estate.render.maps.dot import clean, Dot, esc, Html
+from estate.render.maps.style import (CANDIDATE_HIGHLIGHTS, CONSOLIDATION_COLOUR, CONSOLIDATION_FILL,
+                                      EDGE_DEFAULTS, FONT, _function_order, _graph_attrs, _layout, _legend,
+                                      Map, NODE_DEFAULTS, _plural, SHARED_COLOUR, _system_attrs, View, _wrap)
+
+
+# ---- partnership / region map -----------------------------------------------------------
+
+def group_map(estate, graph, view: View, kind: str, group_id: str, name: str, members: list) -> Map:
+    """Member councils side by side; one row per line of business 2+ members run systems for.
+
+    Lines whose systems are the same at every member (a revenues system serving council
+    tax and business rates, say) share one row, so a system appears once per row.
+    """
+    present = [m for m in dict.fromkeys(members) if m in estate.authorities]
+    member_set = set(present)
+    per_line: dict = defaultdict(lambda: defaultdict(list))   # taxonomy line -> authority -> systems
+    for aid in present:
+        authority = estate.authorities[aid]
+        for s in authority.systems.values():
+            if s.status == "retired":
+                continue
+            for lid in dict.fromkeys(s.supports):
+                tid = authority.taxonomy_of(lid)
+                if tid and s not in per_line[tid][aid]:
+                    per_line[tid][aid].append(s)
+    need = min(2, len(present))
+    cat_lines = estate.catalogue.lines_of_business
+    order = _function_order(estate)
+    taxonomy = {tid: i for i, tid in enumerate(cat_lines)}
+
+    def function_of(tid: str) -> str:
+        return cat_lines[tid].function if tid in cat_lines else "Other"
+
+    lines = sorted((tid for tid, by in per_line.items() if len(by) >= need),
+                   key=lambda t: (order.get(function_of(t), len(order)), taxonomy.get(t, len(taxonomy)), t))
+    # shared products: items with 2+ members among their councils
+    shared: dict = {}
+    shared_notes = []
+    for item in view.shared:
+        here = sorted(set(item.get("authorities") or []) & member_set)
+        if len(here) >= 2:
+            shared_notes.append(f"Shared: {clean(item.get('product_name') or item.get('product'), 50)} "
+                                f"({', '.join(here)})")
+            for qid in item.get("systems") or []:
+                if str(qid).partition("/")[0] in member_set:
+                    shared.setdefault(qid, item)
+    # consolidation candidates of this group first, then any within its members
+    candidates: dict = {}
+    for own in (True, False):
+        for position, item in enumerate(view.consolidation):
+            group = item.get("group") or {}
+            councils = set(item.get("authorities") or [])
+            if own:
+                match = group.get("kind") == kind and (group.get("id") in (group_id, name)
+                                                      or group.get("name") == name)
+            else:
+                match = len(councils) >= 2 and councils <= member_set
+            line = item.get("line_of_business")
+            if match and line in per_line and line not in candidates:
+                candidates[line] = (position, item)
+    ranked = {line: i + 1 for i, (line, _) in enumerate(sorted(candidates.items(), key=lambda kv: kv[1][0]))}
+    # rows: lines with the same systems at every member share a row
+    rows: list = []
+    index: dict = {}
+    for tid in lines:
+        systems = {a: sorted(per_line[tid].get(a, []), key=lambda s: s.qid) for a in present}
+        signature = (function_of(tid), tuple(tuple(s.qid for s in systems[a]) for a in present))
+        if signature in index:
+            rows[index[signature]]["lines"].append(tid)
+        else:
+            index[signature] = len(rows)
+            rows.append({"lines": [tid], "systems": systems})
+    nodes = sum(max(1, len(row["systems"][a])) for row in rows for a in present)
+    engine, layout, _ = _layout(nodes, nodes + len(rows), 0)
+    n_shared = len({i.get("product") for i in shared.values()})
+    noun = "partnership" if kind == "partnership" else "region"
+    title = (f"{name}: systems by line of business" if kind == "partnership"
+             else f"{name} region: systems by line of business")
+    subtitle = (f"{_plural(len(present), 'council')}; {_plural(len(lines), 'line')} of business that "
+                f"{'2+ members' if need == 2 else 'the member'} run systems for, in "
+                f"{_plural(len(rows), 'row')}; {_plural(n_shared, 'shared product')}, "
+                f"{_plural(len(candidates), 'consolidation candidate')} "
+                f"(top {min(CANDIDATE_HIGHLIGHTS, len(candidates))} in purple); retired systems not shown")
+    description = (f"The {noun} {clean(name)}: "
+                   f"{', '.join(clean(estate.authorities[a].name) for a in present) or 'no councils'} "
+                   f"side by side for {_plural(len(lines), 'line')} of business, highlighting "
+                   f"{_plural(n_shared, 'shared product')} and "
+                   f"{_plural(len(candidates), 'consolidation candidate')}.")
+    map_id = f"{kind}-{group_id}"
+    dot = Dot(map_id, _graph_attrs(title, subtitle, rankdir="TB", **layout), NODE_DEFAULTS, EDGE_DEFAULTS)
+    dot.line('edge [style="invis"]')
+    recommended_by_row = []
+    with dot.cluster("lines", label=Html("<B>Line of business</B>"), fontname=FONT, fontsize=11,
+                     color="#ffffff"):
+        previous = None
+        for row in rows:
+            found = [candidates[t] for t in row["lines"] if t in candidates]
+            recommended = {item.get("recommended_product") for _, item in found} - {None}
+            recommended_by_row.append(recommended)
+            shown = row["lines"][:4]
+            label = "<BR/>".join(f"<B>{esc(estate.line_name(t), 44)}</B>" for t in shown)
+            if len(row["lines"]) > len(shown):
+                label += f'<BR/><FONT POINT-SIZE="8">and {len(row["lines"]) - len(shown)} more lines</FONT>'
+            attrs = {"shape": "box", "style": "rounded,filled", "fillcolor": "#ffffff", "color": "#dadce0",
+                     "width": 2.4, "tooltip": ", ".join(estate.line_name(t) for t in row["lines"])}
+            if found:
+                best = min(ranked[t] for t in row["lines"] if t in ranked)
+                savings = [i.get("estimated_annual_saving") for _, i in found]
+                saving = sum(v for v in savings if isinstance(v, (int, float)) and not isinstance(v, bool))
+                names = sorted({clean(i.get("recommended_product_name") or i.get("recommended_product"), 36)
+                                for _, i in found if i.get("recommended_product")})
+                note = f"consolidation candidate #{best}"
+                if names:
+                    note += f": converge on {', '.join(names[:2])}"
+                if saving:
+                    note += f"; save about \u00a3{saving:,.0f} a year"
+                label += f'<BR/><FONT POINT-SIZE="8">{_wrap(note, 44)}</FONT>'
+                attrs["tooltip"] = clean(" ".join(found[0][1].get("reasons") or []), 1000) or attrs["tooltip"]
+                if best <= CANDIDATE_HIGHLIGHTS:
+                    attrs.update(fillcolor=CONSOLIDATION_FILL, color=CONSOLIDATION_COLOUR, penwidth=2.0)
+                else:
+                    attrs.update(color=CONSOLIDATION_COLOUR)
+            attrs["label"] = Html(label)
+            name_ = f"row:{row['lines'][0]}"
+            dot.node(name_, **attrs)
+            if previous:
+                dot.edge(previous, name_)
+            previous = name_
+    last_row = previous
+    for ai, aid in enumerate(present):
+        authority = estate.authorities[aid]
+        with dot.cluster(f"a{ai}", label=Html(f"<B>{esc(authority.name, 60)}</B>"), fontname=FONT,
+                         fontsize=12, style="rounded", color="#5f6368", margin=8):
+            previous = None
+            for row, recommended in zip(rows, recommended_by_row):
+                key = row["lines"][0]
+                names = []
+                for s in row["systems"][aid]:
+                    n = f"{key}|{s.qid}"
+                    dot.node(n, **_system_attrs(
+                        estate, view, s, highlight=SHARED_COLOUR if s.qid in shared else None,
+                        star=s.product_id in recommended if s.product_id else False))
+                    names.append(n)
+                if not names:
+                    n = f"{key}|{aid}|none"
+                    dot.node(n, label="no system", shape="plaintext", fontcolor="#9aa0a6", fontsize=8)
+                    names.append(n)
+                if previous:
+                    for n in names:
+                        dot.edge(previous, n)
+                previous = names[0]
+    _legend(dot, edges=False, highlight=True, notes=[
+        "Lines whose systems are the same at every member share a row; a system that "
+        "supports several rows appears in each.",
+        *shared_notes[:12], *(["... and more shared products"] if len(shared_notes) > 12 else [])])
+    if last_row:
+        dot.edge(last_row, "legend")
+    dot.line('edge [style="solid"]')
+    return Map(id=map_id, kind=kind, title=title, description=description, source=dot.text(),
+               engine=engine, stats={"nodes": dot.nodes, "edges": dot.edges, "clusters": dot.clusters,
+                                     "rows": len(rows), "lines": len(lines), "members": present})

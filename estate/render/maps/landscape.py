@@ -1,0 +1,90 @@
+"""The landscape map: lines of business x councils, each cell naming the products."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from estate.render.maps.dot import clean, Dot, esc, Html
+from estate.render.maps.style import (EDGE_DEFAULTS, FONT, _function_order, _graph_attrs, Map, NODE_DEFAULTS,
+                                      OTHER_PRODUCT_FILL, _plural, _product_name, PRODUCT_PALETTE,
+                                      TOP_PRODUCTS, View)
+
+
+# ---- landscape -----------------------------------------------------------------------
+
+def landscape_map(estate, graph, view: View) -> Map:
+    """Lines of business x councils; each cell names the products, the top products coloured."""
+    authorities = list(estate.authorities.values())
+    cells: dict = defaultdict(lambda: defaultdict(dict))   # line -> authority -> {product key: name}
+    for a in authorities:
+        for s in a.systems.values():
+            if s.status == "retired":
+                continue
+            key = s.product_id or f"~{clean(s.product or s.name).lower()}"
+            label = _product_name(estate, s) if (s.product_id or s.product) else f"{clean(s.name)} (no product)"
+            if s.status in ("retiring", "planned"):
+                label += f" ({s.status})"
+            for lid in dict.fromkeys(s.supports):
+                tid = a.taxonomy_of(lid)
+                if tid:
+                    cells[tid][a.id].setdefault((key, label), None)
+    # the dominant products: shared ones, ranked by the cells they fill, then by councils
+    filled = Counter(key for by in cells.values() for products in by.values() for key, _ in products)
+    shared = {}
+    for i, item in enumerate(view.shared):
+        product = item.get("product")
+        if product and product not in shared:
+            shared[product] = (-filled[product], -len(item.get("authorities") or []), i, item)
+    ranked = sorted(shared.items(), key=lambda kv: kv[1][:3])[:TOP_PRODUCTS]
+    top = {product: (PRODUCT_PALETTE[i], rank[3]) for i, (product, rank) in enumerate(ranked)}
+    cat_lines = estate.catalogue.lines_of_business
+    order = _function_order(estate)
+    taxonomy = list(cat_lines)
+    rows = sorted(cells, key=lambda t: (order.get(cat_lines[t].function, 99) if t in cat_lines else 99,
+                                        taxonomy.index(t) if t in cat_lines else 0, t))
+    head = "".join(f'<TD BGCOLOR="#f1f3f4"><B>{esc(a.name, 28)}</B></TD>' for a in authorities)
+    body = []
+    current = None
+    for tid in rows:
+        function = cat_lines[tid].function if tid in cat_lines else "Other"
+        if function != current:
+            current = function
+            body.append(f'<TR><TD ALIGN="LEFT" COLSPAN="{len(authorities) + 1}" BGCOLOR="#dadce0">'
+                        f"<B>{esc(function)}</B></TD></TR>")
+        row = [f'<TD ALIGN="LEFT">{esc(estate.line_name(tid), 44)}</TD>']
+        for a in authorities:
+            products = sorted(cells[tid].get(a.id, {}), key=lambda kl: (kl[0] not in top, kl[1].lower()))
+            if not products:
+                row.append('<TD><FONT COLOR="#9aa0a6">\u2014</FONT></TD>')
+                continue
+            inner = "".join(
+                f'<TR><TD BGCOLOR="{top[key][0] if key in top else OTHER_PRODUCT_FILL}">{esc(label, 36)}</TD></TR>'
+                for key, label in products)
+            row.append(f'<TD CELLPADDING="0"><TABLE BORDER="0" CELLSPACING="1" CELLPADDING="2">{inner}</TABLE></TD>')
+        body.append(f"<TR>{''.join(row)}</TR>")
+    table = ('<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="3">'
+             f'<TR><TD BGCOLOR="#f1f3f4"><B>Line of business</B></TD>{head}</TR>{"".join(body)}</TABLE>')
+    key_rows = "".join(
+        f'<TR><TD BGCOLOR="{colour}" WIDTH="14"> </TD><TD ALIGN="LEFT">'
+        f'{esc(item.get("product_name") or product, 44)} ({len(item.get("authorities") or [])} councils)</TD></TR>'
+        for product, (colour, item) in top.items())
+    key_rows += (f'<TR><TD BGCOLOR="{OTHER_PRODUCT_FILL}" WIDTH="14"> </TD>'
+                 '<TD ALIGN="LEFT">any other product</TD></TR>'
+                 '<TR><TD><FONT COLOR="#9aa0a6">\u2014</FONT></TD><TD ALIGN="LEFT">no system recorded</TD></TR>')
+    title = "Landscape: which product each council runs for each line of business"
+    subtitle = (f"{_plural(len(authorities), 'council')}, {_plural(len(rows), 'line')} of business; "
+                f"the {len(top)} most widely shared products coloured, other products grey; "
+                "retired systems and local-only lines not shown")
+    description = (f"Table of {_plural(len(rows), 'line')} of business by {_plural(len(authorities), 'council')} "
+                   f"naming the product each council runs, with the {len(top)} most widely shared products "
+                   "in colour.")
+    dot = Dot("landscape", _graph_attrs(title, subtitle, rankdir="TB"), NODE_DEFAULTS, EDGE_DEFAULTS)
+    dot.node("landscape", shape="plaintext", fontsize=9, label=Html(table))
+    with dot.cluster("legend", label="Legend", fontname=FONT, fontsize=11, style="rounded", color="#9aa0a6"):
+        dot.node("legend", shape="plaintext", fontsize=9, label=Html(
+            '<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="2" CELLPADDING="2">'
+            '<TR><TD COLSPAN="2" ALIGN="LEFT"><B>Cell colour: product</B></TD></TR>'
+            f"{key_rows}</TABLE>"))
+    dot.edge("legend", "landscape", style="invis")
+    return Map(id="landscape", kind="landscape", title=title, description=description,
+               source=dot.text(), stats={"rows": len(rows), "councils": len(authorities), "top": len(top)})
