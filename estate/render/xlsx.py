@@ -52,6 +52,7 @@ ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]"
 #: text a spreadsheet may run as a formula or DDE command when the cell is re-entered
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NEEDS_ESCAPE = re.compile("[&<>\r]")
+_NEEDS_WORK = re.compile(ILLEGAL_XML.pattern[:-1] + "&<>\r]")     # either of the two
 _ATTR_ESCAPE = re.compile('[&<>"\t\n\r]')
 _ATTR = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\t": "&#9;", "\n": "&#10;",
          "\r": "&#13;"}
@@ -83,6 +84,8 @@ def is_formula_like(text: str) -> bool:
 def cell_text(text: str) -> tuple:
     """(``text`` as XML element content, whether it needs the quote prefix): the one
     place text is made safe.  Empty text gives ("", False): no cell."""
+    if len(text) <= MAX_CELL_TEXT and not _NEEDS_WORK.search(text):
+        return text, text.startswith(FORMULA_START)        # the common case, one search
     text = clean(text)
     quote = text.startswith(FORMULA_START)
     if _NEEDS_ESCAPE.search(text):
