@@ -14,7 +14,8 @@ Run as of 2026-11-21 (``--as-of``), window 12 months, all other settings default
 Facts used throughout (as of 2026-11-21):
 
 Earliest exit of each contract (rule of _contracts.earliest_exit: ``end`` if notice can
-still be given, else ``extension_until`` if still to come, else today + notice):
+still be given or there is no extension option to stop, else ``extension_until`` if still
+to come, else today + notice):
 
     AC-001  end 2027-03-31, notice 6 -> deadline 2026-09-30 passed; ext 2028-03-31 -> 2028-03-31
     AC-003  end 2028-03-31, notice 6 -> deadline 2027-09-30 ok                       -> 2028-03-31
@@ -45,7 +46,8 @@ still be given, else ``extension_until`` if still to come, else today + notice):
     DU-003  end 2026-09-30, no extension: HAS ENDED
     DU-004  end 2027-11-30, notice 3                                                  -> 2027-11-30
     DU-005  end 2027-08-31, notice 3                                                  -> 2027-08-31
-    DU-006  end 2027-03-31, notice 6 -> deadline 2026-09-30 passed, no ext -> today + 6 months = 2027-05-21
+    DU-006  end 2027-03-31, notice 6 -> deadline 2026-09-30 passed, but no extension option:
+            it simply expires, no notice needed                                   -> 2027-03-31
     DU-007  end 2028-06-30                                                            -> 2028-06-30
 
 Sales cycles (start - procurement_started, days):
@@ -161,21 +163,28 @@ def test_summary(A):
 def test_duplicates_exact_list_and_order(A):
     got = [(d["authority"], d["line_of_business"], d["systems"]) for d in A["duplicates"]]
     assert got == [
-        # iWorld + its Citizen Access portal: 150000 + 20000 = 170000
-        ("ashcombe", "council-tax", ["ashcombe/ac-portal", "ashcombe/ac-revs"]),
+        # (iWorld + its Citizen Access portal, 170000, is complementary: see below)
         # Salesforce + Firmstep forms, both live, not linked: 45000 + 25000 = 70000
         ("brindley", "customer-relationship-management", ["brindley/br-crm", "brindley/br-forms"]),
         # two ArcGIS instances: 18000 + 7000 = 25000
         ("corrow", "gis-mapping", ["corrow/co-gis-desktop", "corrow/co-gis-online"]),
     ]
     costs = [d["annual_cost"] for d in A["duplicates"]]
-    assert costs == [pytest.approx(170000), pytest.approx(70000), pytest.approx(25000)]
+    assert costs == [pytest.approx(70000), pytest.approx(25000)]
+
+
+def test_a_portal_over_its_back_office_is_complementary_not_a_duplicate(A):
+    # ac-portal (NEC Citizen Access) depends on ac-revs (iWorld): one group, two products
+    [portal] = A["complementary"]
+    assert (portal["authority"], portal["line_of_business"], portal["annual_cost"]) == (
+        "ashcombe", "council-tax", pytest.approx(170000))
+    assert portal["linked"] is True and portal["rivals"] == 1
+    assert [r["relation"] for r in portal["complementary"]] == ["depends_on"]
+    assert "complementary systems, not a duplicate" in text(portal)
 
 
 def test_duplicates_linked_and_instances(A):
     d = {(x["authority"], x["line_of_business"]): x for x in A["duplicates"]}
-    portal = d[("ashcombe", "council-tax")]
-    assert portal["linked"] is True and portal["rivals"] == 1      # ac-portal -> ac-revs
     crm = d[("brindley", "customer-relationship-management")]
     assert crm["linked"] is False and crm["rivals"] == 2
     gis = d[("corrow", "gis-mapping")]
@@ -191,8 +200,8 @@ def test_duplicate_reasons_name_the_other_lines_a_system_serves(A):
     # taxonomy name; the system itself is *called* "Online Forms", so that is no proof)
     crm = text(d[("brindley", "customer-relationship-management")])
     assert "online forms and self-service" in crm or "online-forms" in crm
-    # ac-revs supports council-tax AND business-rates
-    ct = text(d[("ashcombe", "council-tax")])
+    # ac-revs supports council-tax AND business-rates (a complementary pair, same reasons)
+    ct = text(A["complementary"][0])
     assert "business rates" in ct or "business-rates" in ct
 
 
@@ -276,8 +285,12 @@ def test_no_shared_product_from_bespoke_or_retired_systems(A):
 # ac-gis), a subset of the partnership (covered).  So every candidate is the
 # partnership's, one per taxonomy line with live systems at 2+ member councils.
 #
-# saving = 0.2 x line share of the known costs of the replaced principals (or of every
-# instance but the one with the highest line cost, when all run the recommended product).
+# saving = rate x R, R the line share of the known costs of the replaced principals (or of
+# every instance but the one with the highest line cost, when all run the recommended
+# product); rate and one-off cost from the cost model by kind of line: per-user licence
+# (office-productivity) 3%, one-off 0.25 R; case management (social care, planning, council
+# tax, business rates, waste, housing register) 25%, one-off 1.0 R; other (finance, CRM,
+# GIS) 15%, one-off 0.5 R.  net_5y = 5 x saving - one-off; none reaches £50,000.
 # A system's line share = its cost / number of lines it supports.
 #
 #  line                    systems (line share)                               recommended (why)            replaced             cost    saving  contracts          exit
@@ -297,31 +310,49 @@ def test_no_shared_product_from_bespoke_or_retired_systems(A):
 #  housing-register-alloc  ac (bespoke) 15000, br (bespoke, no cost), co-cbl 12000
 #                                                                              locata (only catalogue product) both bespoke       27000   0.2*15000=3000    none            null
 #
-# Order: saving, then annual cost (council-tax 215000 before business-rates 195000).
+# With the cost model (saving, one-off, net_5y):
+#  office-productivity     0.03*270000 = 8100,   67500,  40500 - 67500  = -27000
+#  adult-social-care-cm    0.25*180000 = 45000, 180000, 225000 - 180000 =  45000
+#  financial-management    0.15*120000 = 18000,  60000,  90000 - 60000  =  30000
+#  planning-applications   0.25*105000 = 26250, 105000, 131250 - 105000 =  26250
+#  council-tax             0.25*65000  = 16250,  65000,  81250 - 65000  =  16250
+#  business-rates          16250, 65000, 16250
+#  customer-relationship-m 0.15*57500  = 8625,   28750,  43125 - 28750  =  14375
+#  waste-collection        0.25*30000  = 7500,   30000,  37500 - 30000  =   7500
+#  gis-mapping             0.15*25000  = 3750,   12500,  18750 - 12500  =   6250
+#  housing-register-alloc  0.25*15000  = 3750,   15000,  18750 - 15000  =   3750
+#
+# Order: material first (none is), then net_5y, then saving, then annual cost (council-tax
+# 215000 before business-rates 195000).  The three e-mail tenants, first under the flat 20%
+# rate, are last: merging per-user licences saves little and does not pay back in 5 years.
 
 CANDIDATES = [
     # line, recommended, annual_cost, saving, contracts, earliest_exit, blast_radius
-    ("office-productivity", "microsoft-365", 450000, 54000,
-     ["brindley/BR-006", "corrow/CO-004"], "2029-06-30", []),
-    ("adult-social-care-case-management", "liquidlogic-las", 550000, 36000,
+    ("adult-social-care-case-management", "liquidlogic-las", 550000, 45000,
      ["brindley/BR-002"], "2027-06-30", []),
-    ("financial-management", "unit4-erp", 280000, 24000,
+    ("financial-management", "unit4-erp", 280000, 18000,
      ["corrow/CO-003"], "2027-12-31", ["corrow/co-las"]),           # co-las -> co-erp
-    ("planning-applications", "idox-uniform", 165000, 21000,
+    ("planning-applications", "idox-uniform", 165000, 26250,
      ["brindley/BR-008"], "2028-09-30", []),
-    ("council-tax", "nec-revenues-benefits", 215000, 13000,
+    ("council-tax", "nec-revenues-benefits", 215000, 16250,
      ["brindley/BR-001"], "2027-09-30", ["brindley/br-forms"]),     # br-forms -> br-revs
-    ("business-rates", "nec-revenues-benefits", 195000, 13000,
+    ("business-rates", "nec-revenues-benefits", 195000, 16250,
      ["brindley/BR-001"], "2027-09-30", ["brindley/br-forms"]),
-    ("customer-relationship-management", "microsoft-dynamics-365-customer-service", 132500, 11500,
+    ("customer-relationship-management", "microsoft-dynamics-365-customer-service", 132500, 8625,
      ["brindley/BR-004", "brindley/BR-005"], "2028-01-31", []),
-    ("waste-collection", "whitespace-municipal", 30000, 6000,
+    ("waste-collection", "whitespace-municipal", 30000, 7500,
      ["brindley/BR-007"], "2028-03-31", []),
-    ("gis-mapping", "esri-arcgis", 50000, 5000,
+    ("gis-mapping", "esri-arcgis", 50000, 3750,
      ["corrow/CO-006"], "2027-02-28", ["corrow/co-planning"]),      # co-planning -> co-gis-online
-    ("housing-register-allocations", "locata", 27000, 3000,
+    ("housing-register-allocations", "locata", 27000, 3750,
      [], None, []),
+    ("office-productivity", "microsoft-365", 450000, 8100,
+     ["brindley/BR-006", "corrow/CO-004"], "2029-06-30", []),
 ]
+NET_5Y = {"adult-social-care-case-management": 45000, "financial-management": 30000,
+          "planning-applications": 26250, "council-tax": 16250, "business-rates": 16250,
+          "customer-relationship-management": 14375, "waste-collection": 7500, "gis-mapping": 6250,
+          "housing-register-allocations": 3750, "office-productivity": -27000}
 
 
 def test_consolidation_exact_list_and_order(A):
@@ -339,6 +370,7 @@ def test_consolidation_candidate(A, line, product, cost, saving, contracts, exit
     assert c["recommended_product"] == product
     assert c["annual_cost"] == pytest.approx(cost)
     assert c["estimated_annual_saving"] == pytest.approx(saving)
+    assert c["net_5y"] == pytest.approx(NET_5Y[line]) and c["material"] is False
     assert sorted(c["contracts"]) == contracts
     assert c["earliest_exit"] == exit_
     assert sorted(c["blast_radius"]) == blast
@@ -374,9 +406,31 @@ def test_consolidation_members_and_why(A):
 # --------------------------------------------------------------------------------------
 #
 # Per taxonomy line (and per product), greedy by earliest exit, 12-month windows, 2+
-# councils; ended contracts (AC-009, DU-003) left out.  must_start_by = start - longest
-# notice - 274 days (estate median sales cycle).
+# councils; ended contracts (AC-009, DU-003) left out.  Each contract must start by the
+# date it ends in the window less its lead time, the LONGER of the notice it needs and
+# the sales cycle (they run in parallel); only a contract that would otherwise run on
+# (ends before its last extension) needs notice.  No council has measured 3 sales
+# cycles, so every one is the default 270 days.  The window's date is its members'
+# earliest; late windows (before 2026-11-21) come after the actionable ones.
+# DU-006 (no extension option) simply expires on 2027-03-31: no notice needed.
 #
+#  business-rates: BR-001 2027-09-30 - 270 d = 2027-01-03; DU-001 (ext to 2029) needs 6
+#     months: min(2027-06-30, 2027-04-05) = 2027-04-05; AC-001 (to its last extension)
+#     2028-03-31 - 270 d = 2027-07-05 -> 2027-01-03, actionable
+#  adult-social-care: BR-002 2027-06-30 - 270 d = 2026-10-03 (49 days late); AC-003 2027-07-05;
+#     CO-002 (ext to 2029) min(2027-12-30, 2028-06-30 - 270 d = 2027-10-04) = 2027-10-04
+#  liquidlogic-las: AC-003 2027-07-05, CO-002 2027-10-04 -> 2027-07-05
+#  office-productivity: AC-006 2027-06-30 - 270 d = 2026-10-03 (late); BR-006 2027-02-03
+#  CRM: BR-005 2027-05-31 - 270 d = 2026-09-03 (late); AC-006 2026-10-03; BR-004 2027-05-06;
+#     DU-004 2027-03-05
+#  financial-management: AC-004 (to its last extension) 2027-03-31 - 270 d = 2026-07-04 (late);
+#     CO-003 2027-04-05
+#  salesforce: DU-004 2027-03-05, BR-004 2027-05-06 -> 2027-03-05
+#  waste: DU-005 2027-08-31 - 270 d = 2026-12-04; BR-007 2027-07-05
+#  gis-mapping: CO-006 2027-02-28 - 270 d = 2026-06-03 (late); AC-007 2026-08-03 (late)
+#
+# Before lead times ran in parallel (must start by = start - longest notice - 274 days,
+# the estate median), these were:
 #  business-rates (+council-tax, same set): BR-001 2027-09-30 anchors [2027-09-30, 2028-09-30];
 #     DU-001 (2027-12-31) and AC-001 (2028-03-31) join; CO-001 (2029-09-30) does not.
 #     end 2028-03-31; notice max(9, 6, 6) = 9 -> 2026-12-30 - 274 d = 2026-03-31 (late)
@@ -409,35 +463,36 @@ def test_consolidation_members_and_why(A):
 #     CO-001 2029-09-30), unit4-erp (AC-004, BR-003 2030), housing-register (one council).
 
 WINDOWS = [
-    # line, product, contracts, start, end, must_start_by, combined
-    ("adult-social-care-case-management", None,
-     ["ashcombe/AC-003", "brindley/BR-002", "corrow/CO-002"],
-     "2027-06-30", "2028-06-30", "2026-03-31", 550000),
+    # line, product, contracts, start, end, must_start_by, combined; actionable first
     ("business-rates", None,
      ["ashcombe/AC-001", "brindley/BR-001", "dunmere/DU-001"],
-     "2027-09-30", "2028-03-31", "2026-03-31", 170000 + 130000 + 200000 * 2 / 3),
+     "2027-09-30", "2028-03-31", "2027-01-03", 170000 + 130000 + 200000 * 2 / 3),
     (None, "liquidlogic-las",
      ["ashcombe/AC-003", "corrow/CO-002"],
-     "2028-03-31", "2028-06-30", "2026-12-30", 370000),
-    ("office-productivity", None,
-     ["ashcombe/AC-006", "brindley/BR-006"],
-     "2027-06-30", "2027-10-31", "2026-06-29", 260000),
-    ("customer-relationship-management", None,
-     ["ashcombe/AC-006", "brindley/BR-004", "brindley/BR-005", "dunmere/DU-004"],
-     "2027-05-31", "2028-01-31", "2026-05-30", 217500),
-    ("financial-management", None,
-     ["ashcombe/AC-004", "corrow/CO-003"],
-     "2027-03-31", "2027-12-31", "2025-12-30", 210000),
+     "2028-03-31", "2028-06-30", "2027-07-05", 370000),
     (None, "salesforce-service-cloud",
      ["brindley/BR-004", "dunmere/DU-004"],
-     "2027-11-30", "2028-01-31", "2026-11-29", 95000),
+     "2027-11-30", "2028-01-31", "2027-03-05", 95000),
     # the analyst's waste window (see test_waste_window_leaves_out_the_retiring_contract)
     ("waste-collection", None,
      ["brindley/BR-007", "dunmere/DU-005"],
-     "2027-08-31", "2028-03-31", "2026-05-30", 65000),
+     "2027-08-31", "2028-03-31", "2026-12-04", 65000),
+    # late
+    ("adult-social-care-case-management", None,
+     ["ashcombe/AC-003", "brindley/BR-002", "corrow/CO-002"],
+     "2027-06-30", "2028-06-30", "2026-10-03", 550000),
+    ("office-productivity", None,
+     ["ashcombe/AC-006", "brindley/BR-006"],
+     "2027-06-30", "2027-10-31", "2026-10-03", 260000),
+    ("customer-relationship-management", None,
+     ["ashcombe/AC-006", "brindley/BR-004", "brindley/BR-005", "dunmere/DU-004"],
+     "2027-05-31", "2028-01-31", "2026-09-03", 217500),
+    ("financial-management", None,
+     ["ashcombe/AC-004", "corrow/CO-003"],
+     "2027-03-31", "2027-12-31", "2026-07-04", 210000),
     ("gis-mapping", None,
      ["ashcombe/AC-007", "corrow/CO-006"],
-     "2027-02-28", "2027-04-30", "2026-02-27", 43000),
+     "2027-02-28", "2027-04-30", "2026-06-03", 43000),
 ]
 WINDOWS_OK = [w for w in WINDOWS if w[0] != "waste-collection"]
 
@@ -471,6 +526,7 @@ def test_procurement_windows_merge_lines_and_products(A):
     # I looked for the word "late"; estate says "That date is already past (as of
     # 2026-11-21): start now ...", which is what the rule asks for.)
     for w in A["procurement_windows"]:
+        assert w["actionable"] == (w["must_start_by"] >= AS_OF)
         if w["must_start_by"] < AS_OF:
             assert "already past" in text(w), w
         else:
@@ -478,9 +534,9 @@ def test_procurement_windows_merge_lines_and_products(A):
 
 
 def test_procurement_windows_nothing_else(A):
-    # 9 windows, in order of combined value (asc 550000, R&B 433333, LAS 370000,
-    # office 260000, CRM 217500, finance 210000, Salesforce 95000, waste, GIS 43000);
-    # waste is 85000 (estate) or 65000 (analyst): 8th either way
+    # 9 windows: the actionable ones by combined value (R&B 433333, LAS 370000, Salesforce
+    # 95000, waste 85000 (estate) or 65000 (analyst)), then the late ones (asc 550000,
+    # office 260000, CRM 217500, finance 210000, GIS 43000)
     got = [(w["line_of_business"] or w["product"]) for w in A["procurement_windows"]]
     assert got == [w[0] or w[1] for w in WINDOWS]
     placed = {c for w in A["procurement_windows"] for c in w["contracts"]}
@@ -494,9 +550,9 @@ def test_procurement_windows_nothing_else(A):
 
 def test_waste_window_leaves_out_the_retiring_contract(A):
     # analyst: DU-005 2027-08-31 anchors [2027-08-31, 2028-08-31]; BR-007 2028-03-31 joins;
-    # CO-008 2031 no.  notice max(6, 3) = 6 -> 2027-02-28 - 274 d = 2026-05-30.
+    # CO-008 2031 no.  DU-005 simply expires: 2027-08-31 - 270 d = 2026-12-04.
     # 30000 + 35000 = 65000
-    line, product, contracts, start, end, must, value = WINDOWS[7]
+    line, product, contracts, start, end, must, value = WINDOWS[3]
     w = _window(A, line, product)
     assert w["contracts"] == contracts
     assert (w["start"], w["end"], w["must_start_by"]) == (start, end, must)

@@ -24,6 +24,7 @@ ANALYSES: list[tuple[str, Callable]] = [
     ("summary", summary.summarise),
     ("authorities", indicators.find),
     ("duplicates", duplicates.find),
+    ("complementary", duplicates.find_complementary),
     ("shared_products", shared_products.find),
     ("consolidation_candidates", consolidation.find),
     ("procurement_windows", procurement_windows.find),
@@ -52,5 +53,8 @@ def run_all(estate: Estate, graph: nx.DiGraph, settings: Settings,
             findings[key] = analysis(estate, graph, settings)
             if timings is not None:
                 timings[f"analyse:{key}"] = time.perf_counter() - started
+        if "supplier_concentration" in findings and "consolidation_candidates" in findings:
+            supplier_concentration.relate(findings["supplier_concentration"],
+                                          findings["consolidation_candidates"])
         findings["data_quality"] = data_quality.collect(estate, findings, settings)
     return findings

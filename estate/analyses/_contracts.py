@@ -6,25 +6,33 @@ A contract records ``end``, and optionally ``extension_until`` (the latest date 
 every extension is taken) and ``notice_months`` (notice needed before ``end``).  As of
 a date (``settings.as_of``, "today") :func:`earliest_exit` answers with one rule:
 
+0. **No extension option and the end still to come**: the contract simply expires at
+   ``end``; notice only stops a contract running on, so none is needed.
 1. **Notice can still be given in time** (today is on or before ``end`` minus the
    notice period): the contract can end at ``end``.
 2. **Notice can no longer be given in time**, and the contract has an
    ``extension_until`` still to come: we assume the extensions run on, so it ends at
    ``extension_until`` (the one date we know it cannot outlive).
-3. **Otherwise** (no extension, or the extension has passed too): notice given today
-   ends it when that notice runs out, today plus ``notice_months``.  A contract whose
-   end has passed without an extension is treated as holding over until notice is given.
+3. **Otherwise** (the end, and any extension, has passed): the contract is holding
+   over, and notice given today ends it when that notice runs out, today plus
+   ``notice_months``.
 
 A contract that records no ``notice_months`` is treated as needing no notice (so rule 1
 applies whenever ``end`` is still to come), and the answer says so: callers count such
 contracts under ``not_judged["notice_months"]``.  A contract "has ended" when its latest
 possible end (``end``, or ``extension_until`` when later) is before today.
 
+A contract with no ``end`` (unknown, or rolling on with no fixed term) has no earliest
+exit and is never "ended": analyses that need an end date leave it out and count it
+under ``not_judged["end"]``; spend and concentration still count it.
+
 Sales cycles
 ------------
 The sales cycle of a contract is ``start - procurement_started`` in days, known only
 when both are recorded and the start is not before the procurement began.
-:func:`median_sales_cycle` takes the median over any set of contracts.
+:func:`median_sales_cycle` takes the median over any set of contracts;
+:func:`council_sales_cycles` gives each council its own median when it has measured at
+least a given number of contracts (``settings.sales_cycle_min_contracts``).
 
 Coverage
 --------
@@ -40,6 +48,8 @@ import datetime as dt
 import statistics
 from dataclasses import dataclass
 from typing import Iterable, Optional
+
+from estate.analyses._graph import graph_memo
 
 
 #: days in each month of a common year (``calendar.monthrange`` works out the weekday too)
@@ -68,9 +78,20 @@ class Exit:
     notice_known: bool
 
 
+def latest_end(contract) -> Optional[dt.date]:
+    """The latest date the contract can run to (end, or its last extension); None when
+    ``end`` is not recorded."""
+    if contract.end is None:
+        return None
+    if contract.extension_until and contract.extension_until > contract.end:
+        return contract.extension_until
+    return contract.end
+
+
 def has_ended(contract, as_of: dt.date) -> bool:
-    """True when even the last extension ended before ``as_of``."""
-    return contract.latest_end < as_of
+    """True when even the last extension ended before ``as_of`` (never, without an end)."""
+    last = latest_end(contract)
+    return last is not None and last < as_of
 
 
 def notice_deadline(contract) -> dt.date:
@@ -78,8 +99,11 @@ def notice_deadline(contract) -> dt.date:
     return add_months(contract.end, -(contract.notice_months or 0))
 
 
-def earliest_exit(contract, as_of: dt.date) -> Exit:
-    """The earliest date ``contract`` can end, seen from ``as_of`` (rules in the module docstring)."""
+def earliest_exit(contract, as_of: dt.date) -> Optional[Exit]:
+    """The earliest date ``contract`` can end, seen from ``as_of`` (rules in the module
+    docstring); None when it records no ``end``."""
+    if contract.end is None:
+        return None
     notice = contract.notice_months
     known = notice is not None
     months = notice or 0
@@ -87,6 +111,10 @@ def earliest_exit(contract, as_of: dt.date) -> Exit:
     ext = contract.extension_until if contract.extension_until and contract.extension_until > contract.end \
         else None
     unknown = "" if known else " (no notice period recorded: assumed none is needed)"
+    if ext is None and as_of <= contract.end:
+        return Exit(contract.end, "end",
+                    f"it expires on {contract.end.isoformat()} with no extension option, so no notice "
+                    "is needed", known)
     if as_of <= deadline:
         if months:
             why = (f"notice of {months} month{'s' if months != 1 else ''} can still be given by "
@@ -128,10 +156,24 @@ def median_sales_cycle(contracts: Iterable) -> tuple[Optional[int], int]:
     return int(round(statistics.median(days))), len(days)
 
 
+def council_sales_cycles(contracts: Iterable, min_contracts: int) -> dict[str, tuple[int, int]]:
+    """``{authority: (median sales cycle in days, contracts measured)}`` for the councils
+    that measured at least ``min_contracts`` contracts (the others are left out)."""
+    by_council: dict[str, list] = {}
+    for c in contracts:
+        by_council.setdefault(c.authority, []).append(c)
+    out = {}
+    for authority in sorted(by_council):
+        days, measured = median_sales_cycle(by_council[authority])
+        if days is not None and measured >= max(1, min_contracts):
+            out[authority] = (days, measured)
+    return out
+
+
 def contracts_covering(estate, graph) -> dict:
     """``{system qid: [the contracts that cover it]}``, contracts in the estate's order;
     memoised on the graph of ``estate`` for the analyses that need it (do not change it)."""
-    memo = graph.graph.setdefault("_memo", {})
+    memo = graph_memo(graph)
     if "contracts_covering" not in memo:
         covering: dict = {}
         for c in estate.contracts():

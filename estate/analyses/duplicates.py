@@ -20,15 +20,26 @@ There is no threshold beyond "two live systems": the finding only says one *may*
 redundant (a council can run two on purpose, e.g. by area), and leaves that call to
 the council.
 
-Systems that work together
---------------------------
-A citizen portal over a back office, or a mobile app over a housing system, serves the
-same line as the system it fronts, and is often no rival to it.  When the live systems
-of a finding are all joined by direct ``depends_on`` links among themselves (one
-connected group), the finding is still reported, as the rule says, but marked
-``linked: true`` and the reasons name the links, so that a reader checks before
-calling either redundant.  ``rivals`` counts the groups of systems that do *not*
-depend on one another (1 when all are linked).
+Systems that work together: complementary, not duplicates
+---------------------------------------------------------
+Two live systems of one line are **complementary** when
+
+- one depends directly on the other (``depends_on``): a citizen portal over the
+  revenues back office it feeds, a mobile app over a housing system; or
+- they are different catalogue products of **one product family**, that is of the same
+  vendor (an on-premises Exchange relay beside Microsoft 365, NEC Citizen Access beside
+  NEC Revenues & Benefits): a vendor's products for one line are normally sold to work
+  together.
+
+Two instances of the *same* product are never complementary.  When every live system of
+a line is joined to the others by these relations (one group) and no product appears
+twice, the line is not a duplicate: it is listed under ``complementary`` (a top-level
+key of ``analysis.json``, same shape, with ``relations``) and not under ``duplicates``,
+which keeps meaning true duplicates.  Otherwise it is a duplicate; ``rivals`` counts the
+groups of systems not joined to one another, and ``complementary`` names the
+complementary pairs inside it, so a reader can see which system overlaps which.
+``linked`` (kept for compatibility) is true only when every system is joined by
+dependencies alone, which no longer happens in ``duplicates``.
 
 Cost
 ----
@@ -45,12 +56,23 @@ Highest annual cost first, then most systems, then authority and line id.
 from __future__ import annotations
 
 from estate.analyses._contracts import and_list, gbp, plural, system_lines
+from estate.analyses._suppliers import vendor_of
 from estate.model.catalogue import is_bespoke
 
 COUNTED = ("live", "retiring", "planned")
 
 
 def find(estate, graph, settings) -> list[dict]:
+    """``duplicates``: the lines with 2+ live systems that are not all complementary."""
+    return [f for f in _all(estate) if not f.pop("_complementary")]
+
+
+def find_complementary(estate, graph, settings) -> list[dict]:
+    """``complementary``: the lines whose live systems all work together (see the rule)."""
+    return [f for f in _all(estate) if f.pop("_complementary")]
+
+
+def _all(estate) -> list[dict]:
     findings = []
     for authority in estate.authorities.values():
         lines: dict[str, dict[str, list]] = {}
@@ -79,9 +101,10 @@ def _overlaps(lines: dict) -> dict:
     return out
 
 
-def _links(live: list) -> tuple[list, int]:
-    """Direct depends_on links among ``live`` as (from, to) qids, and the number of groups
-    of systems they leave unconnected (union-find over the few systems of one finding)."""
+def _relations(estate, live: list) -> tuple[list, int, bool]:
+    """Complementary pairs among ``live`` as dicts, the number of groups of systems they
+    leave unconnected (union-find over the few systems of one finding), and whether the
+    dependencies alone join them all."""
     ids = {s.qid for s in live}
     parent = {q: q for q in ids}
 
@@ -90,13 +113,29 @@ def _links(live: list) -> tuple[list, int]:
             parent[q] = parent[parent[q]]
             q = parent[q]
         return q
-    links = []
+    pairs: dict[tuple, dict] = {}
     for s in live:
         for dep in s.depends_on:
             if dep.resolved and dep.qid in ids and dep.qid != s.qid:
-                links.append((s.qid, dep.qid))
+                pairs.setdefault((s.qid, dep.qid), {"systems": [s.qid, dep.qid], "relation": "depends_on",
+                                                    "why": f"{s.qid} depends on {dep.qid}"})
                 parent[root(s.qid)] = root(dep.qid)
-    return sorted(set(links)), len({root(q) for q in ids})
+    by_links = len({root(q) for q in ids}) == 1
+    for i, a in enumerate(live):
+        for b in live[i + 1:]:
+            va, vb = vendor_of(estate, a), vendor_of(estate, b)
+            if (va and va == vb and a.product_id and b.product_id and a.product_id != b.product_id
+                    and not a.bespoke and not b.bespoke):
+                key = (a.qid, b.qid)
+                if key not in pairs and (b.qid, a.qid) not in pairs:
+                    vendor = estate.catalogue.vendors.get(va)
+                    pairs[key] = {"systems": [a.qid, b.qid], "relation": "product_family",
+                                  "why": (f"{a.qid} ({product_name(estate, a)}) and {b.qid} "
+                                          f"({product_name(estate, b)}) are products of one family "
+                                          f"(one vendor, {vendor.name if vendor else va})")}
+                parent[root(a.qid)] = root(b.qid)
+    groups = len({root(q) for q in ids})
+    return [pairs[k] for k in sorted(pairs)], groups, by_links
 
 
 def _line(estate, authority, key: str) -> tuple[str, str]:
@@ -130,12 +169,15 @@ def _finding(estate, authority, key, live, by_status, overlaps) -> dict:
     line_id, line_name = _line(estate, authority, key)
     retiring = sorted(by_status["retiring"], key=lambda s: s.id)
     planned = sorted(by_status["planned"], key=lambda s: s.id)
-    links, rivals = _links(live)
+    relations, rivals, by_links = _relations(estate, live)
+    products = [s.product_id for s in live if s.product_id]
+    complementary = rivals == 1 and len(products) == len(set(products))
     costed = [s for s in live if s.annual_cost is not None]
     uncosted = [s for s in live if s.annual_cost is None]
     total = round(sum(s.annual_cost for s in costed), 2)
     reasons = [f"{authority.name} runs {len(live)} live systems for {line_name}: "
-               f"{and_list(_describe(estate, s) for s in live)}; one may be redundant."]
+               f"{and_list(_describe(estate, s) for s in live)}"
+               + ("." if complementary else "; one may be redundant.")]
     by_product: dict[str, list] = {}
     for s in live:
         if s.product_id:
@@ -145,14 +187,14 @@ def _finding(estate, authority, key, live, by_status, overlaps) -> dict:
             reasons.append(f"{and_list(s.qid for s in same)} are {len(same)} separate instances of "
                            f"the same product, {estate.catalogue.products[pid].name}: merging them "
                            "onto one instance needs no new product.")
-    if links:
-        text = and_list(f"{a} depends on {b}" for a, b in links)
-        if rivals == 1:
-            reasons.append(f"They are linked ({text}): one may be a front end, module or add-on of "
-                           "the other rather than a rival; check before treating either as redundant.")
-        else:
-            reasons.append(f"Some are linked ({text}), which leaves {rivals} groups of systems that do "
-                           "not depend on one another.")
+    if complementary:
+        reasons.append(f"They work together rather than compete ({'; '.join(r['why'] for r in relations)}): "
+                       "complementary systems, not a duplicate. Check the pairing is still wanted, "
+                       "but neither is redundant on this evidence.")
+    elif relations:
+        reasons.append(f"Some are complementary ({'; '.join(r['why'] for r in relations)}), which "
+                       f"leaves {rivals} groups of systems that overlap with one another"
+                       + ("" if rivals > 1 else ", as two of them are instances of one product") + ".")
     if costed:
         money = f"Together they cost {gbp(total)} a year"
         if uncosted:
@@ -192,8 +234,10 @@ def _finding(estate, authority, key, live, by_status, overlaps) -> dict:
         "products": [product_name(estate, s) for s in live],
         "product_ids": [s.product_id for s in live],
         "annual_cost": total,
-        "linked": rivals == 1,
+        "linked": by_links,
         "rivals": rivals,
+        "complementary": relations,
+        "_complementary": complementary,
         "not_judged": {"annual_cost": len(uncosted)} if uncosted else {},
         "reasons": reasons,
     }

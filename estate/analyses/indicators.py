@@ -4,7 +4,9 @@ One item per council, sorted by annual cost (highest first), then id.  A system 
 service* when its status is ``live`` or ``retiring`` (a retiring system still runs);
 planned and retired systems count only in ``systems``.
 
-1. **What does it do, and what supports it?**  ``lines_supported`` counts the council's
+1. **What does it do, and what supports it?**  ``lines_of_business`` counts the
+   council's lines once each: a local line mapped to a taxonomy line that the council
+   also lists by its taxonomy id is one line.  ``lines_supported`` counts the council's
    lines of business (listed, or implied by a system) that at least one system in
    service supports, or, for a line marked ``delivery: shared-service``, that a system in
    service of a council sharing a partnership with it supports (``lines_shared`` names
@@ -38,54 +40,7 @@ import statistics
 from collections import Counter
 
 from estate.analyses._contracts import add_months
-from estate.analyses.dependencies import edges_of_type
-
-IN_SERVICE = ("live", "retiring")
-
-
-def line_support(graph) -> dict:
-    """Which lines each system supports, and which systems support each council's line.
-
-    ``{"lines_of": {qid: (line node, ...)}, "by_line": {(authority, line node):
-    [(qid, status), ...]}}`` over every system; line nodes are the graph's (``line:<taxonomy
-    id>`` or ``line:<authority>/<local id>``).  Memoised on the graph.
-    """
-    memo = graph.graph.setdefault("_memo", {})
-    if "line_support" not in memo:
-        nodes = graph.nodes
-        supports: dict = {}          # system node -> its line nodes, in the graph's order
-        for u, v, _ in edges_of_type(graph, "supports"):
-            supports.setdefault(u, []).append(v)
-        lines_of: dict = {}
-        by_line: dict = {}
-        for n, data in nodes(data=True):
-            if data.get("type") != "system":
-                continue
-            qid, status, authority = data["id"], data.get("status"), data.get("authority")
-            lines = tuple(supports.get(n, ()))
-            lines_of[qid] = lines
-            for line in lines:
-                by_line.setdefault((authority, line), []).append((qid, status))
-        memo["line_support"] = {"lines_of": lines_of, "by_line": by_line}
-    return memo["line_support"]
-
-
-def partner_systems(estate, graph, authority: str, line_node: str) -> list:
-    """Systems in service of councils sharing a partnership with ``authority`` that support
-    ``line_node`` (a taxonomy line): how a ``delivery: shared-service`` line is supported."""
-    memo = graph.graph.setdefault("_memo", {})
-    by_line = line_support(graph)["by_line"]
-    partners = memo.setdefault("partners", {})
-    if authority not in partners:
-        a = estate.authorities[authority]
-        found = set()
-        for pid in a.partnerships:
-            p = estate.catalogue.partnerships.get(pid)
-            found.update(p.members if p else ())
-        found.discard(authority)
-        partners[authority] = found
-    return sorted(q for partner in partners[authority]
-                  for q, status in by_line.get((partner, line_node), ()) if status in IN_SERVICE)
+from estate.analyses._graph import IN_SERVICE, line_support, partner_systems  # noqa: F401
 
 
 def _count(n: int, word: str) -> str:
@@ -110,6 +65,15 @@ def _has_data_block(s) -> bool:
             or bool(d.open_standards))
 
 
+def _one_per_line(a) -> list:
+    """The council's lines, a local line mapped to a taxonomy line and that taxonomy line
+    listed by its id too counted once: the taxonomy id's own entry is kept when listed."""
+    lines = list(a.lines.values())
+    listed = {line.id for line in lines}
+    return [line for line in lines
+            if not (line.taxonomy_id and line.taxonomy_id != line.id and line.taxonomy_id in listed)]
+
+
 def find(estate, graph, settings) -> list[dict]:
     as_of = settings.as_of
     months = settings.support_warning_months
@@ -126,11 +90,15 @@ def find(estate, graph, settings) -> list[dict]:
         # 1. lines of business and their support ------------------------------------------
         counted, supported, unsupported, only_retiring, not_delivered = [], [], [], [], []
         shared: dict = {}
-        for line in a.lines.values():
+        seen_nodes: set = set()
+        for line in _one_per_line(a):
             if line.delivery == "not-delivered":
                 not_delivered.append(line.id)
                 continue
             node = f"line:{line.taxonomy_id}" if line.taxonomy_id else f"line:{a.id}/{line.id}"
+            if node in seen_nodes:
+                continue
+            seen_nodes.add(node)
             statuses = {status for _, status in by_line.get((a.id, node), ())}
             if line.implicit and not statuses & set(IN_SERVICE):
                 continue     # implied only by a retired or planned system: not a line it runs

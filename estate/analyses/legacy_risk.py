@@ -56,10 +56,22 @@ or more -> 1, 99 -> 0.67), statutory lines (0.2) and dependents (0.2, as above).
 within the warning months, 0 ended), age (0.25: 1 up to ``old_system_years``, 0.5 up to
 twice that, 0 older), hosting (0.2: SaaS or cloud 1, hosted 0.75, hybrid 0.5,
 on-premise 0) and API (0.2: 1 with, 0 without).  A missing field is left out of the
-average; with nothing to judge, the value is 0.5 (the middle) and the reasons say so.
+average.
+
+**Status first.**  A ``retiring`` system is never told to invest: it is *eliminate* when
+every line it supports has another live system of its council, else *migrate* (the work
+must move first).  ``planned`` and ``retired`` systems are not judged at all.
+
+**Needs data.**  Unknown data does not score as middling: a live system is judged only
+when the factors recorded carry at least ``settings.time_min_evidence`` (0.5) of the
+weight of business value *and* of technical health (for example criticality and the
+always-known dependents; support and age).  Otherwise its disposition is ``needs data``
+and ``missing`` names the fields to record (``criticality``, ``users``, ``statutory``,
+``end_of_support``, ``introduced``, ``hosting``, ``data.api``); ``business_value`` or
+``technical_health`` is null when nothing behind it is known.
 
 ==================  ===================  ==================================================
-business value      technical health     disposition
+business value      technical health     disposition (live systems judged)
 ==================  ===================  ==================================================
 0.5 or more         0.5 or more          invest
 0.5 or more         below 0.5            migrate
@@ -76,9 +88,13 @@ below 0.5           below 0.5            eliminate when it supports no recorded 
 Gartner's quadrant alone would say *eliminate* for every low-value, poor-health system;
 but retiring a council's only treasury or legal case system stops that work, so such a
 system is *migrate*, and the reasons say why.  Ranking the duplicates means two systems
-that duplicate each other are never both eliminated.  A system it exchanges data with
-directly (either depends on the other) is taken to complement it, not duplicate it (a
-self-service portal in front of a back office is not a second back office).
+that duplicate each other are never both eliminated; a system that needs data is never
+taken as the better one.  A system it exchanges data with directly (either depends on
+the other) is taken to complement it, not duplicate it (a self-service portal in front
+of a back office is not a second back office).
+
+Each factor is one function (``_support``, ``_contract``, ...), run in the order of
+``FACTORS``.
 
 Sorted by score, highest first, then system id.
 """
@@ -87,10 +103,9 @@ from __future__ import annotations
 
 import math
 
-from estate.analyses._contracts import contracts_covering, earliest_exit
-from estate.analyses.dependencies import dependency_digraph, transitive_dependents
-from estate.analyses._contracts import add_months
-from estate.analyses.indicators import line_support
+from estate.analyses._contracts import add_months, contracts_covering, earliest_exit
+from estate.analyses._graph import dependency_digraph, line_support
+from estate.analyses.dependencies import transitive_dependents
 
 LIKELIHOOD_WEIGHTS = {"support": 0.30, "contract": 0.20, "age": 0.20, "hosting": 0.15, "api": 0.15}
 IMPACT_WEIGHTS = {"criticality": 0.40, "personal_data": 0.20, "dependents": 0.20, "statutory": 0.20}
@@ -138,217 +153,292 @@ def _average(factors: dict, weights: dict):
     return total / weight if weight else None
 
 
-def find(estate, graph, settings) -> list[dict]:
-    as_of = settings.as_of
-    support_soon = add_months(as_of, settings.support_warning_months)
-    contract_soon = add_months(as_of, settings.expiring_months)
-    old = settings.old_system_years
-    dependents = transitive_dependents(graph)
-    dep = dependency_digraph(graph)
-    support = line_support(graph)
-    lines_of, by_line = support["lines_of"], support["by_line"]
-    taxonomy = estate.catalogue.lines_of_business
+class _Context:
+    """What every factor needs, found once per run."""
 
-    lines_seen: dict = {}
+    def __init__(self, estate, graph, settings):
+        self.estate, self.settings, self.graph = estate, settings, graph
+        self.as_of = settings.as_of
+        self.support_soon = add_months(self.as_of, settings.support_warning_months)
+        self.contract_soon = add_months(self.as_of, settings.expiring_months)
+        self.old = settings.old_system_years
+        self.dependents = transitive_dependents(graph)
+        self.dep = dependency_digraph(graph)
+        support = line_support(graph)
+        self.lines_of, self.by_line = support["lines_of"], support["by_line"]
+        self.taxonomy = estate.catalogue.lines_of_business
+        self.covering = contracts_covering(estate, graph)
+        self._lines_seen: dict = {}
 
-    def statutory_line(a, lid: str) -> tuple:
+    def statutory_line(self, a, lid: str) -> tuple:
         """(statutory flag, name) of a line as council ``a`` writes it: the council's own
         flag for the line, else the taxonomy's (found once per council and line)."""
         key = (a.id, lid)
-        if key not in lines_seen:
+        if key not in self._lines_seen:
+            taxonomy = self.taxonomy
             local = a.lines.get(lid)
             flag = local.statutory if local is not None else None
             tax_id = local.taxonomy_id if local is not None else (lid if lid in taxonomy else None)
             if flag is None and tax_id in taxonomy:
                 flag = taxonomy[tax_id].statutory
-            name = (estate.line_name(tax_id) if tax_id else (local.name or lid)) if flag else None
-            lines_seen[key] = (flag, name)
-        return lines_seen[key]
+            name = (self.estate.line_name(tax_id) if tax_id else (local.name or lid)) if flag else None
+            self._lines_seen[key] = (flag, name)
+        return self._lines_seen[key]
 
-    covering = contracts_covering(estate, graph)
 
-    out = []
-    for s in estate.systems():
-        if s.status not in ("live", "retiring"):
-            continue
-        qid = s.qid
-        a = estate.authorities[s.authority]
-        risk: dict = {}        # likelihood factors judged
-        harm: dict = {}        # impact factors judged
-        value: dict = {}       # business value factors judged
-        health: dict = {}      # technical health factors judged
-        not_judged: list = []
-        raised: list = []      # reasons: what raised likelihood or impact
-        health_notes: list = []
+class _Judged:
+    """One system's factors as they are judged: likelihood (``risk``), impact (``harm``),
+    business ``value`` and technical ``health``; what could not be judged; what raised it."""
 
-        # likelihood ----------------------------------------------------------------------
-        if s.end_of_support is None:
-            not_judged.append("end_of_support")
-        elif s.end_of_support < as_of:
-            risk["support"], health["support"] = 1.0, 0.0
-            raised.append(f"out of vendor support since {s.end_of_support.isoformat()} "
-                          f"(as of {as_of.isoformat()})")
-        elif s.end_of_support <= support_soon:
-            risk["support"], health["support"] = 0.6, 0.5
-            raised.append(f"vendor support ends on {s.end_of_support.isoformat()}, within "
-                          f"{settings.support_warning_months} months")
+    __slots__ = ("risk", "harm", "value", "health", "not_judged", "raised", "dependents")
+
+    def __init__(self):
+        self.risk, self.harm, self.value, self.health = {}, {}, {}, {}
+        self.not_judged: list = []
+        self.raised: list = []
+        self.dependents = 0
+
+
+# one function per factor, in the order their reasons are given --------------------------
+
+def _support(ctx, s, j):
+    if s.end_of_support is None:
+        j.not_judged.append("end_of_support")
+    elif s.end_of_support < ctx.as_of:
+        j.risk["support"], j.health["support"] = 1.0, 0.0
+        j.raised.append(f"out of vendor support since {s.end_of_support.isoformat()} "
+                        f"(as of {ctx.as_of.isoformat()})")
+    elif s.end_of_support <= ctx.support_soon:
+        j.risk["support"], j.health["support"] = 0.6, 0.5
+        j.raised.append(f"vendor support ends on {s.end_of_support.isoformat()}, within "
+                        f"{ctx.settings.support_warning_months} months")
+    else:
+        j.risk["support"], j.health["support"] = 0.0, 1.0
+
+
+def _contract(ctx, s, j):
+    contracts = ctx.covering.get(s.qid)
+    dated = [c for c in contracts or () if c.end is not None]
+    if not contracts:
+        j.not_judged.append("contract")
+        return
+    if not dated:
+        j.not_judged.append("end")
+        return
+    as_of = ctx.as_of
+    c = dated[0] if len(dated) == 1 else max(dated, key=lambda c: (c.latest_end, c.end, c.qid))
+    extension = (f" (it can be extended to {c.extension_until.isoformat()})"
+                 if c.extension_until and c.extension_until > c.end else "")
+    if c.latest_end < as_of:
+        j.risk["contract"] = 1.0
+        j.raised.append(f"the contract covering it, {c.qid} ({c.supplier}), ended on "
+                        f"{c.latest_end.isoformat()}")
+    elif c.end < as_of:
+        j.risk["contract"] = 0.5
+        j.raised.append(f"the contract covering it, {c.qid} ({c.supplier}), ended on "
+                        f"{c.end.isoformat()} and runs on only by extension, to "
+                        f"{c.extension_until.isoformat()}")
+    elif c.end <= ctx.contract_soon:
+        exit_ = earliest_exit(c, as_of)
+        if exit_.how == "extension" and exit_.date > ctx.contract_soon:
+            # notice can no longer be given for the end: it runs on to its extension
+            j.risk["contract"] = 0.0
         else:
-            risk["support"], health["support"] = 0.0, 1.0
+            j.risk["contract"] = 0.5
+            runs_to = exit_.date if exit_.how == "extension" else c.end
+            j.raised.append(f"the contract covering it, {c.qid} ({c.supplier}), "
+                            f"{'runs on to' if exit_.how == 'extension' else 'ends on'} "
+                            f"{runs_to.isoformat()}, within {ctx.settings.expiring_months} months"
+                            + (f": {exit_.reason}" if exit_.how == "extension" else extension))
+    else:
+        j.risk["contract"] = 0.0
 
-        contracts = covering.get(qid)
-        if not contracts:
-            not_judged.append("contract")
-        else:
-            c = contracts[0] if len(contracts) == 1 else \
-                max(contracts, key=lambda c: (c.latest_end, c.end, c.qid))
-            extension = (f" (it can be extended to {c.extension_until.isoformat()})"
-                         if c.extension_until and c.extension_until > c.end else "")
-            if c.latest_end < as_of:
-                risk["contract"] = 1.0
-                raised.append(f"the contract covering it, {c.qid} ({c.supplier}), ended on "
-                              f"{c.latest_end.isoformat()}")
-            elif c.end < as_of:
-                risk["contract"] = 0.5
-                raised.append(f"the contract covering it, {c.qid} ({c.supplier}), ended on "
-                              f"{c.end.isoformat()} and runs on only by extension, to "
-                              f"{c.extension_until.isoformat()}")
-            elif c.end <= contract_soon:
-                exit_ = earliest_exit(c, as_of)
-                if exit_.how == "extension" and exit_.date > contract_soon:
-                    # notice can no longer be given for the end: it runs on to its extension
-                    risk["contract"] = 0.0
-                else:
-                    risk["contract"] = 0.5
-                    runs_to = exit_.date if exit_.how == "extension" else c.end
-                    raised.append(f"the contract covering it, {c.qid} ({c.supplier}), "
-                                  f"{'runs on to' if exit_.how == 'extension' else 'ends on'} "
-                                  f"{runs_to.isoformat()}, within {settings.expiring_months} months"
-                                  + (f": {exit_.reason}" if exit_.how == "extension" else extension))
-            else:
-                risk["contract"] = 0.0
 
-        if s.introduced is None:
-            not_judged.append("introduced")
-        else:
-            age = as_of.year - s.introduced
-            if age > 2 * old:
-                risk["age"], health["age"] = 1.0, 0.0
-            elif age > old:
-                risk["age"], health["age"] = 0.6, 0.5
-            else:
-                risk["age"], health["age"] = 0.0, 1.0
-            if age > old:
-                raised.append(f"introduced in {s.introduced}, {age} years ago (older than {old} "
-                              "years counts as old" + (f", older than {2 * old} as very old)"
-                                                       if age > 2 * old else ")"))
+def _age(ctx, s, j):
+    if s.introduced is None:
+        j.not_judged.append("introduced")
+        return
+    old = ctx.old
+    age = ctx.as_of.year - s.introduced
+    if age > 2 * old:
+        j.risk["age"], j.health["age"] = 1.0, 0.0
+    elif age > old:
+        j.risk["age"], j.health["age"] = 0.6, 0.5
+    else:
+        j.risk["age"], j.health["age"] = 0.0, 1.0
+    if age > old:
+        j.raised.append(f"introduced in {s.introduced}, {age} years ago (older than {old} "
+                        "years counts as old" + (f", older than {2 * old} as very old)"
+                                                 if age > 2 * old else ")"))
 
-        if s.hosting in (None, "unknown"):
-            not_judged.append("hosting")
-        else:
-            risk["hosting"] = RISK_HOSTING.get(s.hosting, 0.0)
-            health["hosting"] = HEALTH_HOSTING.get(s.hosting, 0.5)
-            if s.hosting == "on-premise":
-                raised.append("hosted on premise: the council carries hardware, patching and "
-                              "recovery")
-            elif s.hosting == "hybrid":
-                raised.append("hosted partly on premise (hybrid)")
 
-        if s.data.api is None:
-            not_judged.append("api")
-        else:
-            risk["api"] = 0.0 if s.data.api else 1.0
-            health["api"] = 1.0 if s.data.api else 0.0
-            if not s.data.api:
-                raised.append("no documented API: its data leaves only by export or re-keying")
+def _hosting(ctx, s, j):
+    if s.hosting in (None, "unknown"):
+        j.not_judged.append("hosting")
+        return
+    j.risk["hosting"] = RISK_HOSTING.get(s.hosting, 0.0)
+    j.health["hosting"] = HEALTH_HOSTING.get(s.hosting, 0.5)
+    if s.hosting == "on-premise":
+        j.raised.append("hosted on premise: the council carries hardware, patching and recovery")
+    elif s.hosting == "hybrid":
+        j.raised.append("hosted partly on premise (hybrid)")
 
-        # impact ----------------------------------------------------------------------------
-        if s.criticality is None:
-            not_judged.append("criticality")
-        else:
-            harm["criticality"] = value["criticality"] = CRITICALITY[s.criticality]
-            if s.criticality in ("high", "critical"):
-                raised.append(f"criticality recorded as {s.criticality}")
 
-        if s.data.personal_data is None:
-            not_judged.append("personal_data")
-        else:
-            harm["personal_data"] = 1.0 if s.data.personal_data else 0.0
-            if s.data.personal_data:
-                raised.append("holds personal data")
+def _api(ctx, s, j):
+    if s.data.api is None:
+        j.not_judged.append("api")
+        return
+    j.risk["api"] = 0.0 if s.data.api else 1.0
+    j.health["api"] = 1.0 if s.data.api else 0.0
+    if not s.data.api:
+        j.raised.append("no documented API: its data leaves only by export or re-keying")
 
-        n = dependents.count(qid)
-        harm["dependents"] = value["dependents"] = dependents_factor(n)
-        if n:
-            raised.append(f"{n} system{'s depend' if n > 1 else ' depends'} on it, directly or "
-                          "through others")
 
-        statutory, unknown = [], 0
-        for lid in s.supports:
-            flag, name = statutory_line(a, lid)
-            if flag:
-                statutory.append(name)
-            elif flag is None:
-                unknown += 1
-        if statutory:
-            harm["statutory"] = value["statutory"] = 1.0
-            raised.append(f"supports statutory services: {', '.join(sorted(set(statutory)))}")
-        elif s.supports and unknown == len(s.supports):
-            not_judged.append("statutory")
-        else:
-            harm["statutory"] = value["statutory"] = 0.0
+def _criticality(ctx, s, j):
+    if s.criticality is None:
+        j.not_judged.append("criticality")
+        return
+    j.harm["criticality"] = j.value["criticality"] = CRITICALITY[s.criticality]
+    if s.criticality in ("high", "critical"):
+        j.raised.append(f"criticality recorded as {s.criticality}")
 
-        if s.users is None:
-            not_judged.append("users")
-        else:
-            value["users"] = users_factor(s.users)
 
-        # score and rating ------------------------------------------------------------------
-        likelihood = _weighted(risk, LIKELIHOOD_WEIGHTS)
-        impact = _weighted(harm, IMPACT_WEIGHTS)
-        score = round(100 * likelihood * impact)
-        rating = ("red" if score >= settings.legacy_red_score else
-                  "amber" if score >= settings.legacy_amber_score else "green")
-        reasons = list(raised)
-        reasons.append(f"score {score} = 100 x likelihood {likelihood:.2f} x impact {impact:.2f}: "
-                       f"{rating} (red from {settings.legacy_red_score}, amber from "
-                       f"{settings.legacy_amber_score})")
-        if not_judged:
-            reasons.append(f"not judged, for want of data: {', '.join(not_judged)}; missing "
-                           "fields add nothing, so the score may understate the risk")
+def _personal_data(ctx, s, j):
+    if s.data.personal_data is None:
+        j.not_judged.append("personal_data")
+        return
+    j.harm["personal_data"] = 1.0 if s.data.personal_data else 0.0
+    if s.data.personal_data:
+        j.raised.append("holds personal data")
 
-        # business value and technical health (the disposition needs every system's first)
-        bv = _average(value, VALUE_WEIGHTS)
-        th = _average(health, HEALTH_WEIGHTS)
-        if bv is None:
-            health_notes.append("no business-value factor could be judged; placed in the middle")
-            bv = 0.5
-        if th is None:
-            health_notes.append("no technical-health factor could be judged; placed in the middle")
-            th = 0.5
 
-        factors = {LIKELIHOOD_KEYS[k]: v for k, v in risk.items()}
-        factors.update({IMPACT_KEYS[k]: v for k, v in harm.items()})
-        out.append({
-            "system": qid, "name": s.name, "authority": s.authority, "status": s.status,
-            "product": s.product_id, "vendor": s.vendor_id,
-            "score": score, "rating": rating,
-            "likelihood": round(likelihood, 3), "impact": round(impact, 3),
-            "disposition": None,
-            "business_value": round(bv, 3), "technical_health": round(th, 3),
-            "dependents": n, "duplicated_by": [], "factors": factors,
-            "not_judged": not_judged, "reasons": reasons,
-            "_bv": bv, "_th": th, "_notes": health_notes})
+def _dependents(ctx, s, j):
+    n = j.dependents = ctx.dependents.count(s.qid)
+    j.harm["dependents"] = j.value["dependents"] = dependents_factor(n)
+    if n:
+        j.raised.append(f"{n} system{'s depend' if n > 1 else ' depends'} on it, directly or "
+                        "through others")
 
-    # disposition ---------------------------------------------------------------------------
-    rank = {r["system"]: (r["_bv"], r["_th"]) for r in out}
+
+def _statutory(ctx, s, j):
+    a = ctx.estate.authorities[s.authority]
+    statutory, unknown = [], 0
+    for lid in s.supports:
+        flag, name = ctx.statutory_line(a, lid)
+        if flag:
+            statutory.append(name)
+        elif flag is None:
+            unknown += 1
+    if statutory:
+        j.harm["statutory"] = j.value["statutory"] = 1.0
+        j.raised.append(f"supports statutory services: {', '.join(sorted(set(statutory)))}")
+    elif s.supports and unknown == len(s.supports):
+        j.not_judged.append("statutory")
+    else:
+        j.harm["statutory"] = j.value["statutory"] = 0.0
+
+
+def _users(ctx, s, j):
+    if s.users is None:
+        j.not_judged.append("users")
+    else:
+        j.value["users"] = users_factor(s.users)
+
+
+#: every factor, in the order the reasons give them
+FACTORS = (_support, _contract, _age, _hosting, _api, _criticality, _personal_data, _dependents,
+           _statutory, _users)
+#: the record field behind each business-value and technical-health factor (for ``missing``)
+VALUE_FIELDS = {"criticality": "criticality", "users": "users", "statutory": "statutory",
+                "dependents": "depends_on"}
+HEALTH_FIELDS = {"support": "end_of_support", "age": "introduced", "hosting": "hosting",
+                 "api": "data.api"}
+
+
+def find(estate, graph, settings) -> list[dict]:
+    ctx = _Context(estate, graph, settings)
+    out = [_judge(ctx, s) for s in estate.systems() if s.status in ("live", "retiring")]
+    _dispose(ctx, out)
+    out.sort(key=lambda r: (-r["score"], r["system"]))
+    return out
+
+
+def _judge(ctx, s) -> dict:
+    """Score, rating, business value and technical health of one system in service."""
+    settings = ctx.settings
+    j = _Judged()
+    for factor in FACTORS:
+        factor(ctx, s, j)
+    likelihood = _weighted(j.risk, LIKELIHOOD_WEIGHTS)
+    impact = _weighted(j.harm, IMPACT_WEIGHTS)
+    score = round(100 * likelihood * impact)
+    rating = ("red" if score >= settings.legacy_red_score else
+              "amber" if score >= settings.legacy_amber_score else "green")
+    reasons = list(j.raised)
+    reasons.append(f"score {score} = 100 x likelihood {likelihood:.2f} x impact {impact:.2f}: "
+                   f"{rating} (red from {settings.legacy_red_score}, amber from "
+                   f"{settings.legacy_amber_score})")
+    if j.not_judged:
+        reasons.append(f"not judged, for want of data: {', '.join(j.not_judged)}; missing "
+                       "fields add nothing, so the score may understate the risk")
+    bv, bv_weight = _average(j.value, VALUE_WEIGHTS), _judged_weight(j.value, VALUE_WEIGHTS)
+    th, th_weight = _average(j.health, HEALTH_WEIGHTS), _judged_weight(j.health, HEALTH_WEIGHTS)
+    enough = settings.time_min_evidence
+    missing = []
+    if bv_weight < enough:
+        missing += [VALUE_FIELDS[k] for k in VALUE_WEIGHTS if k not in j.value]
+    if th_weight < enough:
+        missing += [HEALTH_FIELDS[k] for k in HEALTH_WEIGHTS if k not in j.health]
+    factors = {LIKELIHOOD_KEYS[k]: v for k, v in j.risk.items()}
+    factors.update({IMPACT_KEYS[k]: v for k, v in j.harm.items()})
+    return {
+        "system": s.qid, "name": s.name, "authority": s.authority, "status": s.status,
+        "product": s.product_id, "vendor": s.vendor_id,
+        "score": score, "rating": rating,
+        "likelihood": round(likelihood, 3), "impact": round(impact, 3),
+        "disposition": None,
+        "business_value": None if bv is None else round(bv, 3),
+        "technical_health": None if th is None else round(th, 3),
+        "dependents": j.dependents, "duplicated_by": [], "factors": factors,
+        "missing": missing, "not_judged": j.not_judged, "reasons": reasons,
+        "_bv": bv, "_th": th, "_weights": (bv_weight, th_weight)}
+
+
+def _judged_weight(factors: dict, weights: dict) -> float:
+    return round(sum(w for k, w in weights.items() if k in factors), 6)
+
+
+def _dispose(ctx, out: list) -> None:
+    """The TIME disposition of every judged system (rules in the module docstring)."""
+    enough = ctx.settings.time_min_evidence
+    judged = {r["system"]: r for r in out if not r["missing"]}
+    rank = {q: (r["_bv"], r["_th"]) for q, r in judged.items()}
+    lines_of, by_line, dep, graph = ctx.lines_of, ctx.by_line, ctx.dep, ctx.graph
 
     def better(other: str, qid: str) -> bool:
         """Whether ``other`` has more business value, then better health, then a lower id."""
         return (rank[other], qid) > (rank[qid], other)
 
-    def low_value(r: dict, quadrant: str) -> str:
+    def line_names(lines) -> str:
+        return ", ".join(graph.nodes[ln].get("label") or ln for ln in lines)
+
+    def retiring(r: dict) -> str:
+        """A retiring system is on its way out: eliminate, unless no other system in service
+        of its council supports one of its lines (then the work must move: migrate)."""
+        qid, authority = r["system"], r["authority"]
+        alone = [line for line in lines_of.get(qid, ())
+                 if not any(o != qid and status == "live" for o, status in by_line.get((authority, line), ()))]
+        if alone:
+            r["reasons"].append(f"migrate (TIME): it is marked retiring, and no other live system of "
+                                f"{authority} supports {line_names(alone)}: move that work before it goes")
+            return "migrate"
+        r["reasons"].append("eliminate (TIME): it is marked retiring and every line it supports has "
+                            "another live system; never invest in a system being retired")
+        return "eliminate"
+
+    def low_value(r: dict, quadrant: str, th: float) -> str:
         """The disposition of a low-value system: is a better live system there for its lines?"""
-        qid, authority, th = r["system"], r["authority"], r["_th"]
+        qid, authority = r["system"], r["authority"]
         lines = lines_of.get(qid, ())
         linked = None            # the systems it depends on or that depend on it, if needed
         covered: dict = {}       # line -> live, independent systems better than this one
@@ -371,10 +461,9 @@ def find(estate, graph, settings) -> list[dict]:
             return "tolerate"
         needed = [line for line in lines if not covered[line]]
         if needed:
-            names = [graph.nodes[ln].get("label") or ln for ln in needed]
             r["reasons"].append(
                 f"migrate (TIME): {quadrant}, which alone would say eliminate, but no better live "
-                f"system of {authority} supports {', '.join(names)}: the work is needed, so move "
+                f"system of {authority} supports {line_names(needed)}: the work is needed, so move "
                 "it to a healthier system")
             return "migrate"
         r["reasons"].append(f"eliminate (TIME): {quadrant}; it supports no recorded line of "
@@ -382,7 +471,19 @@ def find(estate, graph, settings) -> list[dict]:
         return "eliminate"
 
     for r in out:
-        bv, th = r["_bv"], r["_th"]
+        bv, th = r.pop("_bv"), r.pop("_th")
+        bv_weight, th_weight = r.pop("_weights")
+        if r["status"] == "retiring":
+            r["disposition"] = retiring(r)
+            continue
+        if r["missing"]:
+            short = [name for name, w in (("business value", bv_weight), ("technical health", th_weight))
+                     if w < enough]
+            r["disposition"] = "needs data"
+            r["reasons"].append(
+                f"needs data (TIME): too little is recorded to judge its {' and '.join(short)} (less "
+                f"than {enough:g} of the factors' weight); record {', '.join(r['missing'])} to judge it")
+            continue
         quadrant = (f"business value {bv:.2f} ({'high' if bv >= HIGH else 'low'}) and technical "
                     f"health {th:.2f} ({'good' if th >= HIGH else 'poor'}); {HIGH} divides low "
                     "from high")
@@ -390,11 +491,5 @@ def find(estate, graph, settings) -> list[dict]:
             disposition = "invest" if th >= HIGH else "migrate"
             r["reasons"].append(f"{disposition} (TIME): {quadrant}")
         else:
-            disposition = low_value(r, quadrant)
+            disposition = low_value(r, quadrant, th)
         r["disposition"] = disposition
-        r["reasons"].extend(r.pop("_notes"))
-        if r["status"] == "retiring":
-            r["reasons"].append("it is already marked retiring")
-        del r["_bv"], r["_th"]
-    out.sort(key=lambda r: (-r["score"], r["system"]))
-    return out

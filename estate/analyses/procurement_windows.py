@@ -46,11 +46,27 @@ whose earliest exit is before the start ends *on* the start, by taking an extens
 
 When to start
 -------------
-``must_start_by`` = window start, less the longest notice period of its members, less
-the typical sales cycle.  The sales cycle is the median of ``start -
-procurement_started`` (days) over every contract in the whole estate that records both;
-when none does, ``settings.default_sales_cycle_days`` (default 270).  Each window says
-which was used.  A date already past is kept, and the reasons say it is late.
+Each member contract has its own *must start by*: the date it ends in the window, less
+its **lead time**.  Notice and re-procurement run in parallel, so the lead time is the
+longer of the two, never their sum:
+
+- the **notice period** counts only when the contract needs notice to end there: it
+  would otherwise run on (it ends in the window before its latest end, so an extension
+  option would be used or it would roll on), or it is holding over past its end and only
+  notice ends it.  A contract that simply expires, at its ``end`` with no extension
+  option, or at its last extension, needs no notice;
+- the **sales cycle** (from starting a procurement to the new contract starting) is the
+  council's own median of ``start - procurement_started`` when it has measured at least
+  ``settings.sales_cycle_min_contracts`` (default 3) contracts; otherwise
+  ``settings.default_sales_cycle_days`` (default 270 days, about nine months: the
+  toolkit's assumption for specifying, tendering under the Procurement Act 2023 or a
+  framework call-off, evaluating, standstill and contract award; set your own in
+  ``estate.yaml``).  Each contract says which it used.
+
+The window's ``must_start_by`` is the earliest of its members' dates.  It is
+``actionable`` when that date is on or after ``settings.as_of``; otherwise the window is
+late by ``days_late`` days, and ``could_still_join`` names the members whose own date is
+still ahead (every member, for an actionable window).
 
 No repeats
 ----------
@@ -74,8 +90,13 @@ give both when they differ, and name a contract that makes up more than half of 
 value (saying so when its systems record no cost, as a service contract's value is
 mostly not technology). A window kept for several lines (or, for a product window,
 several products) counts the part serving any of them. Contracts without a value are
-counted under ``not_judged["annual_value"]`` (``notice_months`` likewise). Windows are
-sorted by combined annual value (highest first), then start, then line or product.
+counted under ``not_judged["annual_value"]`` (``notice_months`` likewise).  Contracts
+with no ``end`` cannot be placed and are counted under ``not_judged["end"]`` on the
+windows of their line (or product).
+
+Order: actionable windows first, by combined annual value (highest first), then start,
+then line or product; then the late ones in the same order.  ``ref`` numbers the
+windows in that final order: ``W1``, ``W2``, ...
 """
 
 from __future__ import annotations
@@ -86,8 +107,9 @@ from collections import Counter
 from dataclasses import dataclass
 
 from estate.analyses._contracts import (Exit, add_months, and_list, contract_lines,
-                                        contract_products, contract_share, covered_systems,
-                                        earliest_exit, gbp, has_ended, median_sales_cycle, plural)
+                                        contract_products, contract_share, council_sales_cycles,
+                                        covered_systems, earliest_exit, gbp, has_ended, latest_end,
+                                        plural)
 
 
 @dataclass(slots=True)
@@ -103,24 +125,23 @@ class Item:
 def find(estate, graph, settings) -> list[dict]:
     as_of = settings.as_of
     contracts = sorted(estate.contracts(), key=lambda c: c.qid)
-    cycle, measured = median_sales_cycle(contracts)
-    if cycle is None:
-        cycle_basis = (f"the default of {settings.default_sales_cycle_days} days, as no contract "
-                       "records both procurement_started and start")
-        cycle = settings.default_sales_cycle_days
-    else:
-        cycle_basis = (f"the median over {plural(measured, 'contract')} that "
-                       f"{'records' if measured == 1 else 'record'} when procurement started")
+    cycles = council_sales_cycles(contracts, settings.sales_cycle_min_contracts)
     by_line: dict[str, list] = {}
     by_product: dict[str, list] = {}
     ended_line: Counter = Counter()
     ended_product: Counter = Counter()
     leaving_line: Counter = Counter()
     leaving_product: Counter = Counter()
+    no_end_line: Counter = Counter()
+    no_end_product: Counter = Counter()
     for c in contracts:
         systems = covered_systems(estate, c)
         lines = contract_lines(estate, c, systems=systems)
         products = contract_products(estate, c, systems=systems)
+        if c.end is None:
+            no_end_line.update(lines)
+            no_end_product.update(products)
+            continue
         if has_ended(c, as_of):
             ended_line.update(lines)
             ended_product.update(products)
@@ -130,7 +151,7 @@ def find(estate, graph, settings) -> list[dict]:
             leaving_product.update(products)
             continue
         x = earliest_exit(c, as_of)
-        item = Item(c, x, x.date, max(x.date, c.latest_end), c.qid, systems)
+        item = Item(c, x, x.date, max(x.date, latest_end(c)), c.qid, systems)
         for line in lines:
             by_line.setdefault(line, []).append(item)
         for pid in products:
@@ -149,11 +170,15 @@ def find(estate, graph, settings) -> list[dict]:
                                  "products": [key] if kind == "product" else []}
     findings = []
     for w in kept.values():
-        ended = (ended_line if w["kind"] == "line" else ended_product)[w["key"]]
-        leaving = (leaving_line if w["kind"] == "line" else leaving_product)[w["key"]]
-        findings.append(_finding(estate, settings, w, cycle, cycle_basis, ended, leaving))
-    findings.sort(key=lambda f: (-f["combined_annual_value"], f["start"],
+        line = w["kind"] == "line"
+        left_out = {"ended": (ended_line if line else ended_product)[w["key"]],
+                    "leaving": (leaving_line if line else leaving_product)[w["key"]],
+                    "no_end": (no_end_line if line else no_end_product)[w["key"]]}
+        findings.append(_finding(estate, settings, w, cycles, left_out))
+    findings.sort(key=lambda f: (not f["actionable"], -f["combined_annual_value"], f["start"],
                                  f["line_of_business"] or "", f["product"] or "", f["contracts"]))
+    for n, f in enumerate(findings, 1):
+        f["ref"] = f"W{n}"
     return findings
 
 
@@ -205,16 +230,51 @@ def _supplier(estate, c) -> str:
     return vendor.name if vendor else c.supplier
 
 
-def _finding(estate, settings, w, cycle: int, cycle_basis: str, ended: int,
-             leaving: int = 0) -> dict:
+@dataclass(slots=True)
+class Lead:
+    """When one member's procurement must start, and why (see "When to start")."""
+    must_start_by: dt.date
+    notice_months: int          # the notice that counts (0 when none is needed or recorded)
+    needs_notice: bool
+    cycle: int                  # sales cycle in days
+    cycle_basis: str            # "council" (its own median) or "default"
+    measured: int               # contracts the council's median is over
+
+
+def _lead(m: Item, ends_on: dt.date, cycles: dict, settings) -> Lead:
+    """The lead time of one member ending on ``ends_on``: the longer of the notice it needs
+    and its council's sales cycle, run in parallel."""
+    c = m.contract
+    needs = bool(c.notice_months) and (m.exit.how == "notice" or ends_on < latest_end(c))
+    months = c.notice_months if needs else 0
+    cycle, measured = cycles.get(c.authority, (settings.default_sales_cycle_days, 0))
+    basis = "council" if measured else "default"
+    must = min(add_months(ends_on, -months), ends_on - dt.timedelta(days=cycle))
+    return Lead(must, months, needs, cycle, basis, measured)
+
+
+def _lead_text(lead: Lead) -> str:
+    if lead.cycle_basis == "council":
+        cycle = f"its council's median sales cycle of {lead.cycle} days (over {plural(lead.measured, 'contract')})"
+    else:
+        cycle = f"the default sales cycle of {lead.cycle} days (its council has too few measured)"
+    if lead.needs_notice:
+        return f"the longer of {lead.notice_months} months' notice and {cycle}"
+    return f"{cycle}; no notice is needed as it simply expires then"
+
+
+def _finding(estate, settings, w, cycles: dict, left_out: dict) -> dict:
     cat = estate.catalogue
     members = w["members"]
     start = w["start"]
     ends = {m.qid: max(m.earliest, start) for m in members}
     end = max(ends.values())
-    notices = [(m.contract.notice_months, m.qid) for m in members if m.contract.notice_months is not None]
-    longest, longest_by = min(notices, key=lambda n: (-n[0], n[1])) if notices else (0, None)
-    must_start_by = add_months(start, -longest) - dt.timedelta(days=cycle)
+    leads = {m.qid: _lead(m, ends[m.qid], cycles, settings) for m in members}
+    setter = min(members, key=lambda m: (leads[m.qid].must_start_by, m.qid))
+    must_start_by = leads[setter.qid].must_start_by
+    actionable = must_start_by >= settings.as_of
+    joiners = [m.qid for m in members if leads[m.qid].must_start_by >= settings.as_of]
+    longest = max(lead.notice_months for lead in leads.values())
     authorities = sorted({m.contract.authority for m in members})
     valued = [m for m in members if m.contract.annual_value is not None]
     unvalued = [m for m in members if m.contract.annual_value is None]
@@ -254,14 +314,20 @@ def _finding(estate, settings, w, cycle: int, cycle_basis: str, ended: int,
         elif m.exit.how == "end" and c.extension_until and c.extension_until > c.end:
             text += f" (extensions are possible until {c.extension_until.isoformat()})"
         reasons.append(text + ".")
-    notice_text = (f"the longest notice period ({longest} months, {longest_by})" if longest_by
-                   else "no notice period (none recorded)")
-    reasons.append(f"To have a joint contract ready by {start.isoformat()}, the procurement must start by "
-                   f"{must_start_by.isoformat()}: the window start, less {notice_text}, less a typical "
-                   f"sales cycle of {cycle} days ({cycle_basis}).")
-    if must_start_by < settings.as_of:
-        reasons.append(f"That date is already past (as of {settings.as_of.isoformat()}): start now and "
-                       "plan to use extensions or short interim terms to bridge the gap.")
+    lead = leads[setter.qid]
+    reasons.append(f"To have a joint contract ready in time, the procurement must start by "
+                   f"{must_start_by.isoformat()}: {setter.qid} ends in the window on "
+                   f"{ends[setter.qid].isoformat()}, less {_lead_text(lead)}. Notice and "
+                   "re-procurement run in parallel, so each contract's lead time is the longer of "
+                   "the two, and the window starts by the earliest of its contracts' dates.")
+    if not actionable:
+        late = (settings.as_of - must_start_by).days
+        text = (f"That date is already past by {plural(late, 'day')} (as of {settings.as_of.isoformat()}): "
+                "start now and plan to use extensions or short interim terms to bridge the gap")
+        if joiners:
+            text += (f"; {and_list(joiners)} can still join on time (own start-by "
+                     f"{and_list(leads[q].must_start_by.isoformat() for q in joiners)})")
+        reasons.append(text + ".")
     if valued:
         money = f"Combined annual value {gbp(total)}"
         if total != whole:
@@ -297,6 +363,7 @@ def _finding(estate, settings, w, cycle: int, cycle_basis: str, ended: int,
         reasons.append(f"The same contracts also form this window for the "
                        f"{'product' if len(other_products) == 1 else 'products'} "
                        f"{and_list(cat.products[p].name for p in other_products)}.")
+    ended, leaving, no_end = left_out["ended"], left_out["leaving"], left_out["no_end"]
     if ended:
         reasons.append(f"{plural(ended, 'other contract')} for {subject_one} had already ended before "
                        f"{settings.as_of.isoformat()} and {'was' if ended == 1 else 'were'} left out.")
@@ -304,15 +371,23 @@ def _finding(estate, settings, w, cycle: int, cycle_basis: str, ended: int,
         reasons.append(f"{plural(leaving, 'other contract')} for {subject_one} "
                        f"{'covers' if leaving == 1 else 'cover'} only retiring or retired systems and "
                        f"{'was' if leaving == 1 else 'were'} left out: those councils are moving off them.")
+    if no_end:
+        reasons.append(f"{plural(no_end, 'other contract')} for {subject_one} "
+                       f"{'records' if no_end == 1 else 'record'} no end date and could not be placed.")
     not_judged = {}
     if no_notice:
         not_judged["notice_months"] = len(no_notice)
     if unvalued:
         not_judged["annual_value"] = len(unvalued)
+    if no_end:
+        not_judged["end"] = no_end
     return {
         "start": start.isoformat(),
         "end": end.isoformat(),
         "must_start_by": must_start_by.isoformat(),
+        "actionable": actionable,
+        "days_late": 0 if actionable else (settings.as_of - must_start_by).days,
+        "could_still_join": joiners,
         "line_of_business": line,
         "line_name": estate.line_name(line) if line else None,
         "lines_of_business": list(w["lines"]),
@@ -331,10 +406,16 @@ def _finding(estate, settings, w, cycle: int, cycle_basis: str, ended: int,
                            "earliest_exit": m.earliest.isoformat(),
                            "ends_in_window": ends[m.qid].isoformat(),
                            "annual_value": m.contract.annual_value,
-                           "share": round(shares[m.qid], 4)} for m in members],
+                           "share": round(shares[m.qid], 4),
+                           "needs_notice": leads[m.qid].needs_notice,
+                           "sales_cycle_days": leads[m.qid].cycle,
+                           "sales_cycle_basis": leads[m.qid].cycle_basis,
+                           "must_start_by": leads[m.qid].must_start_by.isoformat()}
+                          for m in members],
         "longest_notice_months": longest,
-        "sales_cycle_days": cycle,
-        "sales_cycle_basis": "median" if "median" in cycle_basis else "default",
+        "sales_cycle_days": lead.cycle,
+        "sales_cycle_basis": lead.cycle_basis,
+        "lead_time_set_by": setter.qid,
         "ended_excluded": ended,
         "retiring_excluded": leaving,
         "not_judged": not_judged,

@@ -8,7 +8,8 @@ system is *in service* when its status is ``live`` or ``retiring``.
 code   name                        rule
 =====  ==========================  ======================================================
 Q501   no-contract                 a live system no contract covers.  Warning; information
-                                   for an in-house (bespoke) system, which may need none.
+                                   for an in-house system (bespoke, or naming its own
+                                   council as the vendor), which may need none.
 Q502   contract-covers-nothing     a contract with an empty ``covers``.  Information: the
                                    format allows pure service contracts, but their spend
                                    cannot be tied to a system.
@@ -42,25 +43,9 @@ nodes are let go once its items have lines, so memory stays flat on a national e
 from __future__ import annotations
 
 from estate.analyses._contracts import contracts_covering
+from estate.analyses._suppliers import in_house
+from estate.analyses._graph import line_support, locate, partner_systems, positions
 from estate.model.codes import name_of, severity_of
-from estate.model.loader import Positions
-
-
-def positions(graph, estate=None) -> Positions:
-    """The run's one :class:`Positions`, memoised on the graph: the loader's
-    (``estate.positions``, which reads no YAML again) when it kept one, else a new one."""
-    memo = graph.graph.setdefault("_memo", {})
-    if "positions" not in memo:
-        memo["positions"] = getattr(estate, "positions", None) or Positions()
-    return memo["positions"]
-
-
-def locate(graph, src, *more) -> tuple:
-    """``(file, line, column)`` of a record's source, or of a key below it."""
-    if src is None:
-        return ("", 0, 0)
-    line, column = positions(graph).locate(src.file, src.doc, tuple(src.where) + tuple(more))
-    return (src.file, line, column)
 
 
 class _Items(list):
@@ -92,8 +77,6 @@ class _Items(list):
 
 
 def find(estate, graph, settings) -> list[dict]:
-    from estate.analyses.indicators import line_support, partner_systems
-
     as_of = settings.as_of
     positions(graph, estate)
     item = _Items(graph)
@@ -103,9 +86,9 @@ def find(estate, graph, settings) -> list[dict]:
         if s.status != "live":
             continue
         if s.qid not in covered:
-            if s.bespoke:
+            if in_house(estate, s):
                 item(
-                    "Q501", s.src, (), f"live system '{s.qid}' is built in-house and no "
+                    "Q501", s.src, (), f"live system '{s.qid}' is built or run in-house and no "
                     "contract covers it",
                     "if a supplier hosts or supports it, add that contract with covers: "
                     f"[{s.id}]", severity="info")

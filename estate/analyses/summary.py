@@ -7,10 +7,15 @@ estate costs now: retired systems cost nothing any more and planned ones not yet
 (their costs are ``planned_annual_cost``).  ``costed_systems`` and
 ``uncosted_systems`` say how many systems in service gave a cost and how many did not,
 so a reader knows the total is a floor.  ``lines_of_business`` counts distinct lines
-across councils (a taxonomy line once, a local line once per council).
+across councils (a taxonomy line once, a local line once per council).  ``products``
+("catalogue products in use") counts the distinct catalogue products of the systems in
+service; ``vendors`` the distinct catalogue vendors of the systems in service (their
+own vendor, else their product's): retired and planned systems are not in use.
 """
 
 from __future__ import annotations
+
+from estate.analyses._suppliers import vendor_of
 
 IN_SERVICE = ("live", "retiring")
 
@@ -38,8 +43,7 @@ def summarise(estate, graph, settings) -> dict:
         "uncosted_systems": len(in_service) - len(costed),
         "planned_annual_cost": round(sum(s.annual_cost for s in planned), 2),
         "annual_contract_value": round(sum(c.annual_value or 0 for c in contracts), 2),
-        "vendors": len({s.vendor_id for s in systems if s.vendor_id}
-                       | {c.vendor_id for c in contracts if c.vendor_id}),
-        "products": len({s.product_id for s in systems if s.product_id}),
+        "vendors": len({v for v in (vendor_of(estate, s) for s in in_service) if v}),
+        "products": len({s.product_id for s in in_service if s.product_id and not s.bespoke}),
         "files": len(estate.files),
     }

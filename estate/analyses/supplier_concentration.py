@@ -16,25 +16,49 @@ supplier a share:
 
 The supplier is the catalogue vendor the system resolves to (through its ``vendor`` or
 its ``product``).  A system built in-house is its council's own supplier
-(``in-house:<authority>``); a supplier named as a council or partnership of the inputs
+(``in-house:<authority>``), and so is one whose ``vendor`` names its own council; a supplier named as a council or partnership of the inputs
 ("Northbrook Borough Council", "North Central Shared ICT Service") is that public body
 (``kind`` says which).  A vendor name the catalogue does not know is grouped by its
 name as written, ignoring case, punctuation and legal suffixes, and the reasons say so.
 A system with no vendor and no known product is counted in ``not_judged["vendor"]``.
 
 The Herfindahl-Hirschman index is the sum of the squared percentage shares (0-10000):
-60/40 gives 3600 + 1600 = 5200; one vendor alone gives 10000.  The levels used are those
-of the US DOJ/FTC Horizontal Merger Guidelines (2010, section 5.3): above
-``settings.hhi_high`` (2500) *highly concentrated*, from ``settings.hhi_moderate`` (1500)
-to 2500 *moderately concentrated*, below 1500 *unconcentrated*.  (The UK CMA's merger
-guidance has used lower marks, 1000 and 2000; both are settings.)  They were written for
-mergers, and a council market with few buyers is concentrated by nature, so read the
-index as a prompt: with one dominant vendor a council's exit and bargaining power are
-weak, and joint procurement or an alternative supplier may help.
+60/40 gives 3600 + 1600 = 5200; one vendor alone gives 10000.  The levels follow
+``settings.hhi_guidelines``:
 
-A line is reported when at least ``settings.min_councils`` (2) councils run a live system
-for it: the concentration of one council's choice says nothing about a market.  Sorted
-by HHI, highest first, then line id.
+- ``uk`` (the default): above 2,000 *highly concentrated*, above 1,000 *moderately
+  concentrated* (the UK guidelines say "concentrated"), else *unconcentrated*.  These are
+  the marks of the UK Merger Assessment Guidelines (Competition Commission and Office of
+  Fair Trading, CC2 (Revised) / OFT1254, September 2010, section 5.3), which the CMA
+  applied until its Merger Assessment Guidelines of March 2021 (CMA129) replaced them;
+  CMA129 deliberately sets no concentration threshold, so the 2010 marks are the UK's
+  last published ones.
+- ``us-2023``: above 1,800 *highly concentrated*, above 1,000 *moderately concentrated*
+  (US Department of Justice and Federal Trade Commission, Merger Guidelines, 2023,
+  section 2.1).
+
+``settings.hhi_moderate`` and ``settings.hhi_high``, when set, replace either pair.  The
+marks were written for mergers, and a market with a few council buyers is concentrated
+by nature.
+
+What it means here: dependency, not a verdict
+---------------------------------------------
+Concentration reports the councils' **dependency on a supplier**: how hard it would be
+to leave (exit risk) and how strong their hand is when they buy (negotiating position).
+It is not presented as a problem where convergence is the intended outcome: when the
+consolidation analysis has a candidate for the line, the councils are being advised to
+converge, so a dominant supplier there is the expected result, and the finding says so
+(``convergence_intended``, ``consolidation_groups``) and asks for the dependency to be
+managed (exit plan, contract terms) rather than reduced.  ``concern`` is true only for
+a line that is moderately or highly concentrated where no convergence is intended.
+
+Spend and councils are never ranked together
+--------------------------------------------
+A share of spend and a share of councils are different measures, so the list is sorted
+by ``basis`` first (``spend``, then ``councils``) and by HHI (highest first, then line
+id) within each; renderers show one table per basis.  A line is reported when at least
+``settings.min_councils`` (2) councils run a live system for it: the concentration of
+one council's choice says nothing about a market.
 
 ``vendor_concentration`` (the whole estate)
 -------------------------------------------
@@ -50,8 +74,13 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from estate.analyses.indicators import line_support
+from estate.analyses._suppliers import council_form, names_own_council
+from estate.analyses._graph import line_support
 from estate.model.catalogue import is_bespoke, key_form, normal_form
+
+
+#: the order of the two bases in the list; renderers show one table per basis
+BASIS_ORDER = {"spend": 0, "councils": 1}
 
 
 def _pct(x: float) -> str:
@@ -62,10 +91,28 @@ def _money(x: float) -> str:
     return f"£{x:,.0f}"
 
 
+#: (moderately concentrated above, highly concentrated above, the source) per guideline
+GUIDELINES = {
+    "uk": (1000, 2000, "UK Merger Assessment Guidelines, CC2 (Revised)/OFT1254, 2010, section 5.3; "
+                       "CMA129 (2021) sets no threshold"),
+    "us-2023": (1000, 1800, "US DOJ/FTC Merger Guidelines 2023, section 2.1"),
+}
+
+
+def thresholds(settings) -> tuple[int, int, str]:
+    """(moderate, high, source) for the settings: the guideline's marks unless overridden."""
+    moderate, high, source = GUIDELINES[settings.hhi_guidelines]
+    if settings.hhi_moderate is not None or settings.hhi_high is not None:
+        source += "; marks changed in the settings"
+    return (settings.hhi_moderate if settings.hhi_moderate is not None else moderate,
+            settings.hhi_high if settings.hhi_high is not None else high, source)
+
+
 def level(hhi: int, settings) -> str:
-    if hhi > settings.hhi_high:
+    moderate, high, _ = thresholds(settings)
+    if hhi > high:
         return "highly concentrated"
-    if hhi >= settings.hhi_moderate:
+    if hhi > moderate:
         return "moderately concentrated"
     return "unconcentrated"
 
@@ -89,7 +136,7 @@ class _Suppliers:
                 key = f"{kind}:{r.id}"
                 self.names[key] = r.name
                 for text in (r.id, r.name):
-                    for form in (normal_form(text), _council_form(text)):
+                    for form in (normal_form(text), council_form(text)):
                         if form:
                             self.public.setdefault(form, key)
 
@@ -98,8 +145,8 @@ class _Suppliers:
             return vendor_id
         if bespoke or (text and is_bespoke(text)):
             return f"in-house:{authority}"
-        if text and (normal_form(text) in self.public or _council_form(text) in self.public):
-            return self.public.get(normal_form(text)) or self.public[_council_form(text)]
+        if text and (normal_form(text) in self.public or council_form(text) in self.public):
+            return self.public.get(normal_form(text)) or self.public[council_form(text)]
         if text and key_form(text):
             k = f"unresolved:{key_form(text)}"
             self.spellings[k][text] += 1
@@ -129,13 +176,6 @@ class _Suppliers:
         return {"authority": "council"}.get(prefix, prefix)
 
 
-def _council_form(text: str) -> str:
-    """A council's name without 'council' and 'the' ("Southvale London Borough Council" ->
-    "southvale london borough"), so a supplier written either way matches."""
-    words = [w for w in normal_form(text).split() if w not in ("council", "the")]
-    return " ".join(words)
-
-
 def find(estate, graph, settings) -> list[dict]:
     """``supplier_concentration``: one item per taxonomy line of business."""
     support = line_support(graph)
@@ -150,7 +190,8 @@ def find(estate, graph, settings) -> list[dict]:
         taxonomy = sorted({graph.nodes[n]["id"] for n in lines if not graph.nodes[n].get("local")})
         if not taxonomy:
             continue
-        key = suppliers.key(s.vendor_id, s.vendor, s.authority, s.bespoke)
+        key = suppliers.key(s.vendor_id, s.vendor, s.authority,
+                            s.bespoke or names_own_council(estate, s))
         for line in taxonomy:
             if key is None:
                 unjudged[line] += 1
@@ -217,10 +258,14 @@ def find(estate, graph, settings) -> list[dict]:
         terms = " + ".join(f"{100 * v['_exact']:.0f}²" for v in vendors[:6])
         if len(vendors) > 6:
             terms += f" + {len(vendors) - 6} smaller"
+        moderate, high, source = thresholds(settings)
         reasons.append(
-            f"HHI {hhi} ({terms}): {lvl}; above {settings.hhi_high} is highly concentrated and "
-            f"{settings.hhi_moderate}-{settings.hhi_high} moderately concentrated (US DOJ/FTC "
-            "Horizontal Merger Guidelines 2010)")
+            f"HHI {hhi} ({terms}): {lvl}; above {high} is highly concentrated and above {moderate} "
+            f"moderately concentrated ({source})")
+        reasons.append(
+            f"This measures dependency: the councils rely on {lead['name']} for "
+            f"{_pct(lead['_exact'])} of this line, which sets their exit risk (the cost and time of "
+            "leaving it) and their negotiating position when they next buy")
         unresolved = [v["name"] for v in vendors if not v["resolved"]]
         if unresolved:
             reasons.append(f"not in the vendor catalogue, grouped by the name as written: "
@@ -238,9 +283,33 @@ def find(estate, graph, settings) -> list[dict]:
             "leading_share": lead["share"], "vendors": vendors,
             "authorities": len(councils), "systems": len(entries),
             "not_judged": {"vendor": unjudged[line]} if unjudged[line] else {},
+            "convergence_intended": False, "consolidation_groups": [],
+            "concern": lvl != "unconcentrated",
             "reasons": reasons})
-    out.sort(key=lambda item: (-item["hhi"], item["line_of_business"]))
+    out.sort(key=lambda item: (BASIS_ORDER[item["basis"]], -item["hhi"], item["line_of_business"]))
     return out
+
+
+def relate(concentration: list, candidates: list) -> None:
+    """Mark the lines where a consolidation candidate advises convergence (see "What it means
+    here"): ``convergence_intended``, ``consolidation_groups``, ``concern`` and a reason."""
+    groups: dict = defaultdict(list)
+    for c in candidates:
+        groups[c["line_of_business"]].append(c)
+    for item in concentration:
+        found = groups.get(item["line_of_business"])
+        if not found:
+            continue
+        item["convergence_intended"] = True
+        item["consolidation_groups"] = sorted({c["group"]["id"] for c in found})
+        item["concern"] = False
+        advice = "; ".join(f"{c['group']['name']}: converge on {c['recommended_product_name']}"
+                           for c in found[:3])
+        more = f" and {len(found) - 3} more" if len(found) > 3 else ""
+        item["reasons"].append(
+            f"Convergence is the intended outcome on this line ({advice}{more}), so this concentration "
+            "is expected, not a problem: manage the dependency (an exit plan, contract terms, data "
+            "access) rather than try to reduce it")
 
 
 def find_vendors(estate, graph, settings) -> dict:

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from estate.analyses._contracts import (add_months, and_list, contract_lines, contract_products,
-                                        covered_systems, earliest_exit, gbp, has_ended,
+                                        council_sales_cycles, covered_systems, earliest_exit, gbp, has_ended,
                                         median_sales_cycle, notice_deadline, sales_cycle_days,
                                         system_lines)
 from estate.model.records import Contract
@@ -50,18 +50,18 @@ def test_add_months_agrees_with_the_calendar_at_every_month_end():
 
 def test_notice_can_still_be_given_so_it_ends_at_end():
     # deadline = 2027-12-31 - 6 months = 2027-06-30, after 2026-11-21
-    x = earliest_exit(contract("2027-12-31", notice_months=6), AS_OF)
+    x = earliest_exit(contract("2027-12-31", "2028-12-31", notice_months=6), AS_OF)
     assert (x.date, x.how, x.notice_known) == (D("2027-12-31"), "end", True)
     assert "notice of 6 months can still be given by 2027-06-30" in x.reason
 
 
 def test_notice_deadline_on_the_day_still_counts():
     # end 2027-05-21 - 6 months = 2026-11-21 = as_of: notice given today is in time
-    x = earliest_exit(contract("2027-05-21", notice_months=6), AS_OF)
+    x = earliest_exit(contract("2027-05-21", "2028-05-21", notice_months=6), AS_OF)
     assert (x.date, x.how) == (D("2027-05-21"), "end")
-    # one day later and it is missed: no extension, so today + 6 months
-    x = earliest_exit(contract("2027-05-20", notice_months=6), AS_OF)
-    assert (x.date, x.how) == (D("2027-05-21"), "notice")
+    # one day later and it is missed: it runs on to its extension
+    x = earliest_exit(contract("2027-05-20", "2028-05-21", notice_months=6), AS_OF)
+    assert (x.date, x.how) == (D("2028-05-21"), "extension")
 
 
 def test_missed_notice_runs_to_the_last_extension():
@@ -71,11 +71,24 @@ def test_missed_notice_runs_to_the_last_extension():
     assert "2026-09-30" in x.reason and "2028-03-31" in x.reason
 
 
-def test_missed_notice_without_extension_ends_when_notice_runs_out():
-    # deadline 2026-09-30 passed, no extension: 2026-11-21 + 6 months = 2027-05-21
+def test_without_extension_option_it_simply_expires_and_needs_no_notice():
+    # deadline 2026-09-30 passed, but there is no extension option: it expires on its end
     x = earliest_exit(contract("2027-03-31", notice_months=6), AS_OF)
+    assert (x.date, x.how) == (D("2027-03-31"), "end")
+    assert "expires on 2027-03-31 with no extension option, so no notice is needed" in x.reason
+
+
+def test_holding_over_ends_when_notice_given_today_runs_out():
+    # ended 2026-06-30 with no extension: holding over; 2026-11-21 + 6 months = 2027-05-21
+    x = earliest_exit(contract("2026-06-30", notice_months=6), AS_OF)
     assert (x.date, x.how) == (D("2027-05-21"), "notice")
     assert "notice given on 2026-11-21 ends it on 2027-05-21" in x.reason
+
+
+def test_no_end_recorded_has_no_exit_and_never_ended():
+    c = contract("2027-01-01")
+    c.end = None
+    assert earliest_exit(c, AS_OF) is None and not has_ended(c, AS_OF)
 
 
 def test_extension_already_past_counts_as_no_extension():
@@ -86,7 +99,7 @@ def test_extension_already_past_counts_as_no_extension():
 
 
 def test_no_notice_recorded_is_assumed_none_and_said():
-    x = earliest_exit(contract("2027-03-31"), AS_OF)
+    x = earliest_exit(contract("2027-03-31", "2028-03-31"), AS_OF)
     assert (x.date, x.how, x.notice_known) == (D("2027-03-31"), "end", False)
     assert "no notice period recorded" in x.reason
     # ended, no notice, no extension: it can end at once (today)
@@ -110,6 +123,11 @@ def test_sales_cycles_and_their_median():
     backwards = contract("2030-01-01", start="2024-01-01", procurement_started="2025-01-01")
     assert [sales_cycle_days(x) for x in (a, b, c, missing, backwards)] == [183, 245, 366, None, None]
     assert median_sales_cycle([a, b, c, missing, backwards]) == (245, 3)
+    # each council its own median, once it has measured enough contracts
+    beta = contract("2030-01-01", start="2022-01-01", procurement_started="2021-11-01")   # 61 days
+    beta.authority = "beta"
+    assert council_sales_cycles([a, b, c, missing, beta], 3) == {"alpha": (245, 3)}
+    assert council_sales_cycles([a, b, c, beta], 1) == {"alpha": (245, 3), "beta": (61, 1)}
     assert median_sales_cycle([a, b]) == (214, 2)              # (183 + 245) / 2 = 214
     assert median_sales_cycle([missing]) == (None, 0)
 

@@ -136,9 +136,10 @@ def test_deterministic(mini, settings, tmp_path):
     assert json.dumps(first) == json.dumps(again)
 
 
-def test_a_portal_over_the_back_office_is_still_reported_but_marked_linked(mini, settings):
-    # web depends on rb, both serve council tax: 2 live systems (the rule), one linked group
-    # (rivals 1).  x and y serve business rates with no link between them: rivals 2.
+def test_a_portal_over_the_back_office_is_complementary_not_a_duplicate(mini, settings):
+    # web depends on rb, both serve council tax: one group (rivals 1), two products ->
+    # complementary.  x and y serve business rates with no link and different vendors: rivals 2,
+    # a duplicate.
     estate, graph = mini({"a.yaml": """
         kind: authority
         authority: {id: alpha, name: Alpha}
@@ -149,8 +150,36 @@ def test_a_portal_over_the_back_office_is_still_reported_but_marked_linked(mini,
           - {id: x, name: X, product: Academy, supports: [business-rates], annual_cost: 5}
           - {id: y, name: Y, product: OpenRevenues, supports: [business-rates], annual_cost: 5}
         """})
-    found = {f["line_of_business"]: f for f in duplicates.find(estate, graph, settings)}
-    tax, rates = found["council-tax"], found["business-rates"]
-    assert (tax["linked"], tax["rivals"], rates["linked"], rates["rivals"]) == (True, 1, False, 2)
-    assert "They are linked (alpha/web depends on alpha/rb)" in " ".join(tax["reasons"])
-    assert not any("linked" in r for r in rates["reasons"])
+    dups = duplicates.find(estate, graph, settings)
+    [tax] = duplicates.find_complementary(estate, graph, settings)
+    assert [f["line_of_business"] for f in dups] == ["business-rates"]
+    rates = dups[0]
+    assert (tax["line_of_business"], tax["linked"], tax["rivals"]) == ("council-tax", True, 1)
+    assert (rates["linked"], rates["rivals"], rates["complementary"]) == (False, 2, [])
+    assert tax["complementary"] == [{"systems": ["alpha/web", "alpha/rb"], "relation": "depends_on",
+                                     "why": "alpha/web depends on alpha/rb"}]
+    text = " ".join(tax["reasons"])
+    assert "They work together rather than compete (alpha/web depends on alpha/rb)" in text
+    assert "one may be redundant" not in text and "one may be redundant" in " ".join(rates["reasons"])
+
+
+def test_products_of_one_family_are_complementary_but_two_instances_are_not(mini, settings):
+    # NEC Revenues & Benefits and NEC Housing (one vendor, two products) on tenancy management:
+    # complementary with no link.  Two NEC Housing instances plus an NEC R&B on housing benefit:
+    # one family, but a product twice -> still a duplicate, with the family pair named.
+    estate, graph = mini({"a.yaml": """
+        kind: authority
+        authority: {id: alpha, name: Alpha}
+        systems:
+          - {id: rb, name: Revenues, product: iWorld, supports: [tenancy-management, housing-benefit]}
+          - {id: h1, name: Housing, product: NEC Housing, supports: [tenancy-management]}
+          - {id: h2, name: Housing 2, product: NEC Housing, supports: [housing-benefit]}
+          - {id: h3, name: Housing 3, product: NEC Housing, supports: [housing-benefit]}
+        """})
+    [family] = duplicates.find_complementary(estate, graph, settings)
+    assert (family["line_of_business"], [r["relation"] for r in family["complementary"]]) == (
+        "tenancy-management", ["product_family"])
+    assert "are products of one family (one vendor, NEC Software Solutions)" in " ".join(family["reasons"])
+    [dup] = duplicates.find(estate, graph, settings)
+    assert (dup["line_of_business"], dup["rivals"]) == ("housing-benefit", 1)
+    assert len(dup["complementary"]) == 2 and "instances of one product" in " ".join(dup["reasons"])

@@ -131,13 +131,18 @@ def test_support_ending_soon_and_missing_fields(risks):
         (0.18, 0.3, 5, "green")
     assert soon["not_judged"] == ["contract", "introduced", "hosting", "api", "personal_data", "users"]
     # business value over what is judged: (0.40 x 0.25 + 0.20 x 1 + 0.20 x 0) / 0.80 = 0.375;
-    # technical health: support only, 0.5 -> good (0.5 is the line) -> tolerate
+    # technical health: support only, 0.35 of the weight (below 0.5): it cannot be judged
     assert soon["business_value"] == 0.375 and soon["technical_health"] == 0.5
-    assert soon["disposition"] == "tolerate"
+    assert soon["disposition"] == "needs data"
+    assert soon["missing"] == ["introduced", "hosting", "data.api"]
+    assert ("needs data (TIME): too little is recorded to judge its technical health (less than 0.5 "
+            "of the factors' weight); record introduced, hosting, data.api to judge it") in soon["reasons"]
 
+    # bare: value from statutory (none: 0) and dependents only, 0.4 of the weight; no health at all
     bare = risks[0]["alpha/bare"]
     assert bare["score"] == 0 and bare["rating"] == "green"
-    assert "no technical-health factor could be judged; placed in the middle" in bare["reasons"]
+    assert (bare["disposition"], bare["technical_health"]) == ("needs data", None)
+    assert bare["missing"] == ["criticality", "users", "end_of_support", "introduced", "hosting", "data.api"]
 
 
 def test_time_dispositions(risks):
@@ -148,32 +153,44 @@ def test_time_dispositions(risks):
     assert by_id["alpha/portal"]["business_value"] == 0.633
     assert by_id["alpha/portal"]["disposition"] == "invest"
     assert by_id["alpha/portal"]["duplicated_by"] == []
-    # crm-a: value (0.40 x 0.25 + 0.20 x log10(10)/3 + 0 + 0) = 0.167, low; health 1.0 would
-    # be tolerate, but crm-b (live, independent) supports its only line: eliminate
+    # crm-a: value (0.40 x 0.25 + 0.20 x log10(10)/3 + 0 + 0) = 0.167, low; health 1.0 ->
+    # tolerate: crm-b supports its line too, but crm-b cannot be judged, so it is no proof
+    # that crm-a is the weaker of the two
     crm_a = by_id["alpha/crm-a"]
     assert crm_a["business_value"] == 0.167 and crm_a["technical_health"] == 1.0
-    assert crm_a["disposition"] == "eliminate" and crm_a["duplicated_by"] == ["alpha/crm-b"]
-    assert any("looks run in duplicate" in r for r in crm_a["reasons"])
-    # crm-b: value (0.40 x 0.75 + 0.20 x 1 + 0 + 0) = 0.5, high (0.5 is the line), health
-    # unknown -> 0.5 -> invest, though crm-a duplicates it
+    assert crm_a["disposition"] == "tolerate" and crm_a["duplicated_by"] == []
+    # crm-b: value (0.40 x 0.75 + 0.20 x 1 + 0 + 0) = 0.5, but nothing of its health is
+    # recorded: it is not called "invest" on unknown data, it needs data
     crm_b = by_id["alpha/crm-b"]
     assert (crm_b["business_value"], crm_b["technical_health"], crm_b["disposition"]) == \
-        (0.5, 0.5, "invest")
+        (0.5, None, "needs data")
+    assert crm_b["missing"] == ["end_of_support", "introduced", "hosting", "data.api"]
 
 
 DUPLICATES = """
 kind: authority
 authority: {id: alpha, name: Alpha Council}
 systems:
+  # Health is known for each (0.65 of the weight or more).
   # t1 and t2 duplicate each other on CRM; t1 has more users, so more business value:
   # t1 (0.40 x 0.25 + 0.20 x log10(100)/3) = 0.233, t2 (0.40 x 0.25 + 0.20 x log10(10)/3) = 0.167
-  - {id: t1, name: T1, hosting: saas, supports: [customer-relationship-management], criticality: low, users: 99}
-  - {id: t2, name: T2, hosting: saas, supports: [customer-relationship-management], criticality: low, users: 9}
+  - {id: t1, name: T1, hosting: saas, introduced: 2020, data: {api: true},
+     supports: [customer-relationship-management], criticality: low, users: 99}
+  - {id: t2, name: T2, hosting: saas, introduced: 2020, data: {api: true},
+     supports: [customer-relationship-management], criticality: low, users: 9}
   # t3 and t4 are identical: the lower id is kept
-  - {id: t3, name: T3, supports: [tenancy-management], criticality: low}
-  - {id: t4, name: T4, supports: [tenancy-management], criticality: low}
-  # low value, poor health, no line of business: eliminate
-  - {id: t5, name: T5, hosting: on-premise, supports: [], criticality: low}
+  - {id: t3, name: T3, hosting: cloud, introduced: 2020, data: {api: true}, supports: [tenancy-management],
+     criticality: low}
+  - {id: t4, name: T4, hosting: cloud, introduced: 2020, data: {api: true}, supports: [tenancy-management],
+     criticality: low}
+  # low value, poor health (unsupported since 2020, 36 years old, on premise), no line: eliminate
+  - {id: t5, name: T5, hosting: on-premise, introduced: 1990, end_of_support: 2020-01-01, supports: [],
+     criticality: low}
+  # retiring: never invest.  r1 supports tenancy management beside t3 and t4: eliminate; r2 is the
+  # only system for council tax: migrate (the work must move first), whatever its value
+  - {id: r1, name: R1, status: retiring, hosting: saas, introduced: 2024, data: {api: true},
+     supports: [tenancy-management], criticality: critical, users: 999}
+  - {id: r2, name: R2, status: retiring, supports: [council-tax]}
 """
 
 
@@ -182,15 +199,26 @@ def test_duplicates_are_ranked_so_one_survives(mini, settings):
     found = {r["system"]: r for r in legacy_risk.find(estate, graph, settings)}
     got = {q: (r["disposition"], r["duplicated_by"]) for q, r in found.items()}
     assert got == {
-        "alpha/t1": ("tolerate", []),                # health: SaaS -> 1.0
+        "alpha/t1": ("tolerate", []),                # health 1.0
         "alpha/t2": ("eliminate", ["alpha/t1"]),
-        "alpha/t3": ("tolerate", []),                # health unknown -> 0.5, good
+        "alpha/t3": ("tolerate", []),
         "alpha/t4": ("eliminate", ["alpha/t3"]),
-        # value (0.40 x 0.25 + 0 + 0) / 0.80 = 0.125, health 0 (on-premise)
+        # value (0.40 x 0.25 + 0 + 0) / 0.80 = 0.125, health 0
         "alpha/t5": ("eliminate", []),
+        "alpha/r1": ("eliminate", []),
+        "alpha/r2": ("migrate", []),
     }
     assert found["alpha/t5"]["business_value"] == 0.125
     assert "it supports no recorded line of business" in found["alpha/t5"]["reasons"][-1]
+    assert "never invest in a system being retired" in found["alpha/r1"]["reasons"][-1]
+    assert "no other live system of alpha supports Council Tax" in found["alpha/r2"]["reasons"][-1]
+
+
+def test_time_min_evidence_is_a_setting(mini, settings):
+    estate, graph = mini({"alpha.yaml": ALPHA})
+    found = {r["system"]: r for r in legacy_risk.find(estate, graph, settings.replace(time_min_evidence=0.3))}
+    # soon: health from support alone (0.35 of the weight) is now enough: 0.5, good; value 0.375 low
+    assert (found["alpha/soon"]["disposition"], found["alpha/soon"]["missing"]) == ("tolerate", [])
 
 
 def test_thresholds_are_settings(mini, settings):

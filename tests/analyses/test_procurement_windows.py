@@ -12,26 +12,41 @@ Main estate, by hand (as of 2026-11-21, window 12 months):
   epsilon/E1 e-br (OpenRevenues; business rates)          2027-06-30 / - / 3           2027-06-30
   epsilon/E2 covers nothing: cannot be placed
 
-Sales cycle: median of A1 183, B1 245, D2 366 days = 245.
+Lead time (as of 2026-11-21): notice and re-procurement run in parallel, so each contract
+must start by (the date it ends in the window) - max(notice it needs, sales cycle).  No
+council has measured 3 contracts, so every sales cycle is the default, 270 days.  Only a
+contract that would otherwise run on needs notice: B1, E1 and G1 simply expire at their
+end, A1 runs to its last extension; D2 ends 2029-12-31 with an extension option to
+2030-12-31, so it needs its 12 months' notice.
 
 Values: A1 covers one system serving 3 lines, so a third of its 100,000 (33,333.33) serves
 council tax, and a third business rates; the other contracts serve one line each.
 
 council tax, by latest end: B1 (2027-12-31) anchors [2027-12-31, 2028-12-31]; A1 joins
   -> window {A1, B1}, 2027-12-31..2028-03-31, value 33,333.33 + 80,000 = 113,333.33 (180,000
-  in all); must start by
-  2027-12-31 - 6 months - 245 days = 2026-10-28 (already past).  Then G1 (2029-06-30) anchors;
-  D2 (earliest 2029-12-31) joins -> {D2, G1}, 2029-06-30..2029-12-31, value 40,000 (G1 unknown);
-  must start by 2029-06-30 - 12 months - 245 days = 2027-10-29.
+  in all).  B1: 2027-12-31 - 270 days = 2027-04-05; A1: 2028-03-31 - 270 days = 2027-07-05;
+  must start by 2027-04-05 (set by B1): actionable.
+  Then G1 (2029-06-30) anchors; D2 (earliest 2029-12-31) joins -> {D2, G1},
+  2029-06-30..2029-12-31, value 40,000 (G1 unknown).  G1: 2029-06-30 - 270 d = 2028-10-03;
+  D2: min(2029-12-31 - 12 months = 2028-12-31, 2029-12-31 - 270 d = 2029-04-05) = 2028-12-31;
+  must start by 2028-10-03: actionable.
 business rates: E1 (2027-06-30) anchors, A1 joins -> {A1, E1}, 2027-06-30..2028-03-31,
-  33,333.33 + 20,000 = 53,333.33;
-  must start by 2027-06-30 - 6 months - 245 days = 2026-04-29.
+  33,333.33 + 20,000 = 53,333.33.  E1: 2027-06-30 - 270 d = 2026-10-03, 49 days late; A1's own
+  date (2027-07-05) is still ahead, so it could still join.
 housing benefit: A1 alone.  Products: NEC R&B {A1, B1} and Academy {D2, G1} repeat the council
   tax windows (kept once, product named); OpenRevenues: E1 alone.
+Order: actionable by value (W1 council tax {A1, B1}, W2 council tax {D2, G1}), then late
+  (W3 business rates).
+
+With each council's own median (sales_cycle_min_contracts 1): alpha 183 days (A1), beta 245
+(B1), delta 366 (D2); gamma and epsilon measured none: 270.  B1: 2027-12-31 - 245 d =
+2027-04-30; A1: 2028-03-31 - 183 d = 2027-09-30; D2: max(12 months, 366 days) = 366 days ->
+2028-12-30.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from estate.analyses import procurement_windows
@@ -93,15 +108,17 @@ def run(mini, settings, files=FILES):
 
 def test_hand_worked_windows(mini, settings):
     found = run(mini, settings)
-    assert [(w["line_of_business"], w["product"], w["contracts"], w["start"], w["end"],
-             w["must_start_by"], w["combined_annual_value"]) for w in found] == [
-        ("council-tax", None, ["alpha/A1", "beta/B1"], "2027-12-31", "2028-03-31", "2026-10-28",
-         113333.33),
-        ("business-rates", None, ["alpha/A1", "epsilon/E1"], "2027-06-30", "2028-03-31", "2026-04-29",
-         53333.33),
-        ("council-tax", None, ["delta/D2", "gamma/G1"], "2029-06-30", "2029-12-31", "2027-10-29", 40000),
+    assert [(w["ref"], w["line_of_business"], w["product"], w["contracts"], w["start"], w["end"],
+             w["must_start_by"], w["actionable"], w["days_late"], w["combined_annual_value"])
+            for w in found] == [
+        ("W1", "council-tax", None, ["alpha/A1", "beta/B1"], "2027-12-31", "2028-03-31", "2027-04-05",
+         True, 0, 113333.33),
+        ("W2", "council-tax", None, ["delta/D2", "gamma/G1"], "2029-06-30", "2029-12-31", "2028-10-03",
+         True, 0, 40000),
+        ("W3", "business-rates", None, ["alpha/A1", "epsilon/E1"], "2027-06-30", "2028-03-31",
+         "2026-10-03", False, 49, 53333.33),
     ]
-    first, rates, later = found
+    first, later, rates = found
     assert (first["total_annual_value"], rates["total_annual_value"], later["total_annual_value"]) == (
         180000, 120000, 40000)
     assert [e["share"] for e in first["contract_ends"]] == [0.3333, 1.0]
@@ -109,12 +126,85 @@ def test_hand_worked_windows(mini, settings):
     assert first["also_products"] == ["nec-revenues-benefits"]
     assert later["also_products"] == ["capita-academy"]
     assert rates["also_products"] == [] and rates["suppliers"] == ["civica", "nec"]
-    assert (first["sales_cycle_days"], first["sales_cycle_basis"]) == (245, "median")
-    assert first["longest_notice_months"] == 6 and later["longest_notice_months"] == 12
+    assert (first["sales_cycle_days"], first["sales_cycle_basis"], first["lead_time_set_by"]) == (
+        270, "default", "beta/B1")
+    # A1 runs to its last extension and B1 simply expires: neither needs notice
+    assert first["longest_notice_months"] == 0 and later["longest_notice_months"] == 12
+    assert {e["contract"]: (e["needs_notice"], e["must_start_by"]) for e in later["contract_ends"]} == {
+        "delta/D2": (True, "2028-12-31"), "gamma/G1": (False, "2028-10-03")}
     assert later["not_judged"] == {"notice_months": 1, "annual_value": 1}
     assert first["ended_excluded"] == 1 and rates["ended_excluded"] == 0
     ends = {e["contract"]: (e["earliest_exit"], e["ends_in_window"]) for e in first["contract_ends"]}
     assert ends == {"alpha/A1": ("2028-03-31", "2028-03-31"), "beta/B1": ("2027-12-31", "2027-12-31")}
+    assert [w["could_still_join"] for w in found] == [["alpha/A1", "beta/B1"], ["delta/D2", "gamma/G1"],
+                                                       ["alpha/A1"]]
+
+
+def test_each_council_uses_its_own_sales_cycle_when_it_has_enough_history(mini, settings):
+    found = run(mini, settings.replace(sales_cycle_min_contracts=1))
+    first, later, rates = found
+    assert {e["contract"]: (e["sales_cycle_days"], e["sales_cycle_basis"], e["must_start_by"])
+            for e in first["contract_ends"]} == {
+        "alpha/A1": (183, "council", "2027-09-30"), "beta/B1": (245, "council", "2027-04-30")}
+    assert first["must_start_by"] == "2027-04-30" and first["sales_cycle_basis"] == "council"
+    # D2: the longer of 12 months' notice (to 2028-12-31) and 366 days (to 2028-12-30)
+    d2 = [e for e in later["contract_ends"] if e["contract"] == "delta/D2"][0]
+    assert (d2["needs_notice"], d2["sales_cycle_days"], d2["must_start_by"]) == (True, 366, "2028-12-30")
+    assert rates["must_start_by"] == "2026-10-03" and rates["sales_cycle_basis"] == "default"
+    assert "its council's median sales cycle of 245 days (over 1 contract)" in " ".join(first["reasons"])
+
+
+def test_only_a_contract_that_would_run_on_needs_notice(mini, settings):
+    # H1 ends 2027-01-31 with no extension option: its 6-month notice deadline (2026-07-31) has
+    # passed, but it simply expires, so it ends on 2027-01-31 and needs no notice:
+    # 2027-01-31 - 60 days = 2026-12-02.  K1 ends 2027-06-30 but could run on to 2029-06-30, so to
+    # end in the window it needs its 3 months' notice: min(2027-06-30 - 3 months = 2027-03-30,
+    # 2027-06-30 - 60 days = 2027-05-01) = 2027-03-30.  The window must start by 2026-12-02.
+    files = {"a.yaml": """
+        kind: authority
+        authority: {id: alpha, name: Alpha}
+        systems:
+          - {id: s, name: S, product: NEC Housing, supports: [tenancy-management]}
+        contracts:
+          - {id: H1, supplier: NEC, covers: [s], end: 2027-01-31, notice_months: 6}
+        """, "b.yaml": """
+        kind: authority
+        authority: {id: beta, name: Beta}
+        systems:
+          - {id: t, name: T, product: Civica CX, supports: [tenancy-management]}
+        contracts:
+          - {id: K1, supplier: Civica, covers: [t], end: 2027-06-30, extension_until: 2029-06-30,
+             notice_months: 3}
+        """}
+    [w] = run(mini, settings.replace(default_sales_cycle_days=60), files)
+    assert (w["start"], w["end"]) == ("2027-01-31", "2027-06-30")
+    assert {e["contract"]: (e["earliest_exit"], e["needs_notice"], e["must_start_by"])
+            for e in w["contract_ends"]} == {
+        "alpha/H1": ("2027-01-31", False, "2026-12-02"), "beta/K1": ("2027-06-30", True, "2027-03-30")}
+    assert (w["must_start_by"], w["actionable"], w["days_late"], w["longest_notice_months"]) == (
+        "2026-12-02", True, 0, 3)
+    # on 2026-12-03 the window is a day late, and K1 can still join
+    late = run(mini, settings.replace(default_sales_cycle_days=60, as_of=dt.date(2026, 12, 3)), files)
+    assert (late[0]["actionable"], late[0]["days_late"], late[0]["could_still_join"]) == (
+        False, 1, ["beta/K1"])
+
+
+def test_contract_without_end_is_not_placed_and_counted(mini, settings):
+    estate, graph = mini(FILES)
+    estate.authorities["gamma"].contracts["G1"].end = None
+    found = procurement_windows.find(estate, graph, settings)
+    assert not any("gamma/G1" in w["contracts"] for w in found)
+    first = [w for w in found if w["contracts"] == ["alpha/A1", "beta/B1"]][0]
+    assert first["not_judged"]["end"] == 1
+    assert "1 other contract for Council Tax records no end date" in " ".join(first["reasons"])
+
+
+def test_late_windows_come_after_actionable_ones_and_say_who_can_still_join(mini, settings):
+    found = run(mini, settings)
+    assert [w["actionable"] for w in found] == sorted((w["actionable"] for w in found), reverse=True)
+    text = " ".join(found[-1]["reasons"])
+    assert "already past by 49 days (as of 2026-11-21)" in text
+    assert "alpha/A1 can still join on time (own start-by 2027-07-05)" in text
 
 
 def test_reasons_cite_the_evidence(mini, settings):
@@ -123,9 +213,10 @@ def test_reasons_cite_the_evidence(mini, settings):
     assert ("2 contracts at 2 councils (Alpha Council and Beta Council) for Council Tax can all end "
             "between 2027-12-31 and 2028-03-31, within 12 months") in text
     assert "alpha/A1 (NEC Software Solutions, £100,000 a year): the 6-month notice deadline" in text
-    assert "less the longest notice period (6 months, alpha/A1)" in text
-    assert "sales cycle of 245 days (the median over 3 contracts" in text
-    assert "already past (as of 2026-11-21)" in text
+    assert ("must start by 2027-04-05: beta/B1 ends in the window on 2027-12-31, less the default sales "
+            "cycle of 270 days (its council has too few measured); no notice is needed") in text
+    assert "run in parallel" in text
+    assert "already past" not in text
     assert ("Combined annual value £113,333, the part serving Council Tax (alpha/A1 also covers other "
             "systems or lines, so only its share counts); £180,000 a year in all") in text
     assert "also form this window for the product NEC Revenues & Benefits" in text
@@ -167,7 +258,7 @@ def test_one_council_cluster_does_not_hide_the_next_council(mini, settings):
     assert (w["contracts"], w["start"], w["end"]) == (["alpha/X2", "beta/Y1"], "2027-06-30", "2028-03-31")
     assert (w["sales_cycle_days"], w["sales_cycle_basis"], w["must_start_by"]) == (270, "default", "2026-10-03")
     assert w["not_judged"] == {"notice_months": 2, "annual_value": 1}
-    assert "the default of 270 days" in " ".join(w["reasons"])
+    assert "the default sales cycle of 270 days" in " ".join(w["reasons"])
 
 
 def test_extensions_let_an_early_contract_join_a_later_one(mini, settings):

@@ -113,10 +113,16 @@ def test_hhi_per_line_by_hand(estate_graph, settings):
 
 
 def test_levels_follow_the_settings(estate_graph, settings):
-    assert sc.level(1499, settings) == "unconcentrated"
-    assert sc.level(1500, settings) == "moderately concentrated"
-    assert sc.level(2500, settings) == "moderately concentrated"
-    assert sc.level(2501, settings) == "highly concentrated"
+    # UK marks by default (2010 guidelines: above 1,000 concentrated, above 2,000 highly)
+    assert sc.level(1000, settings) == "unconcentrated"
+    assert sc.level(1001, settings) == "moderately concentrated"
+    assert sc.level(2000, settings) == "moderately concentrated"
+    assert sc.level(2001, settings) == "highly concentrated"
+    # US 2023: above 1,800 highly concentrated
+    us = settings.replace(hhi_guidelines="us-2023")
+    assert (sc.level(1800, us), sc.level(1801, us)) == ("moderately concentrated", "highly concentrated")
+    assert "Merger Guidelines 2023" in sc.thresholds(us)[2]
+    assert "CC2 (Revised)/OFT1254" in sc.thresholds(settings)[2]
     estate, graph = estate_graph
     found = sc.find(estate, graph, settings.replace(hhi_high=5300))
     assert {f["line_of_business"]: f["level"] for f in found}["council-tax"] == \
@@ -153,3 +159,41 @@ def test_deterministic(estate_graph, settings):
     first = json.dumps([sc.find(estate, graph, settings), sc.find_vendors(estate, graph, settings)])
     again = json.dumps([sc.find(estate, graph, settings), sc.find_vendors(estate, graph, settings)])
     assert first == again
+
+
+def test_spend_and_council_shares_are_never_ranked_together(estate_graph, settings):
+    estate, graph = estate_graph
+    found = sc.find(estate, graph, settings)
+    bases = [f["basis"] for f in found]
+    assert bases == sorted(bases, key=sc.BASIS_ORDER.get)
+    for basis in ("spend", "councils"):
+        hhis = [f["hhi"] for f in found if f["basis"] == basis]
+        assert hhis == sorted(hhis, reverse=True)
+
+
+def test_concentration_reads_as_dependency_and_not_a_problem_where_convergence_is_intended(
+        estate_graph, settings):
+    estate, graph = estate_graph
+    found = sc.find(estate, graph, settings)
+    ct = {f["line_of_business"]: f for f in found}["council-tax"]
+    assert "This measures dependency: the councils rely on NEC Software Solutions for 60%" in \
+        " ".join(ct["reasons"])
+    assert (ct["concern"], ct["convergence_intended"]) == (True, False)
+    candidate = {"line_of_business": "council-tax", "recommended_product_name": "NEC Revenues & Benefits",
+                 "group": {"id": "trio", "name": "Trio Shared Service"}}
+    sc.relate(found, [candidate])
+    assert (ct["concern"], ct["convergence_intended"], ct["consolidation_groups"]) == (False, True, ["trio"])
+    assert ("Convergence is the intended outcome on this line (Trio Shared Service: converge on NEC "
+            "Revenues & Benefits), so this concentration is expected, not a problem") in ct["reasons"][-1]
+    br = {f["line_of_business"]: f for f in found}["business-rates"]
+    assert (br["concern"], br["convergence_intended"]) == (True, False)
+
+
+def test_run_all_relates_concentration_to_consolidation(mini, settings):
+    from estate.analyses import run_all
+    estate, graph = mini({"alpha.yaml": ALPHA, "beta.yaml": BETA, "gamma.yaml": GAMMA})
+    findings = run_all(estate, graph, settings)
+    lines = {c["line_of_business"] for c in findings["consolidation_candidates"]}
+    assert lines and lines != {f["line_of_business"] for f in findings["supplier_concentration"]}
+    for item in findings["supplier_concentration"]:
+        assert item["convergence_intended"] == (item["line_of_business"] in lines)
