@@ -49,6 +49,8 @@ import statistics
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
+from estate.analyses._graph import graph_memo
+
 
 #: days in each month of a common year (``calendar.monthrange`` works out the weekday too)
 DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
@@ -171,7 +173,7 @@ def council_sales_cycles(contracts: Iterable, min_contracts: int) -> dict[str, t
 def contracts_covering(estate, graph) -> dict:
     """``{system qid: [the contracts that cover it]}``, contracts in the estate's order;
     memoised on the graph of ``estate`` for the analyses that need it (do not change it)."""
-    memo = graph.graph.setdefault("_memo", {})
+    memo = graph_memo(graph)
     if "contracts_covering" not in memo:
         covering: dict = {}
         for c in estate.contracts():

@@ -139,16 +139,13 @@ estimated saving, then highest annual cost, then line id, then group priority.
 from __future__ import annotations
 
 import math
-from collections import deque
+from dataclasses import dataclass
 from operator import attrgetter
+from typing import Optional
 
-from estate.analyses import _savings
-from estate.analyses._contracts import (and_list, contracts_covering, earliest_exit, gbp, plural,
-                                        system_lines)
-from estate.analyses.dependencies import depends_on_edges
-from estate.model.records import PARTNERSHIP_KINDS
-
-KIND_ORDER = {kind: i for i, kind in enumerate(PARTNERSHIP_KINDS)}
+from estate.analyses._contracts import and_list, gbp, plural, system_lines
+from estate.analyses._convergence import Context
+from estate.analyses._savings import estimate as estimate_saving
 CLOUD = ("saas", "cloud")
 SHOW = 10   # systems named in one reason before "and N more"
 by_qid = attrgetter("qid")
@@ -158,7 +155,7 @@ def find(estate, graph, settings) -> list[dict]:
     taxonomy = estate.catalogue.lines_of_business
     live: dict[str, dict[str, list]] = {}
     planned: dict[tuple, list] = {}
-    context = _Context(estate, graph, settings)
+    context = Context(estate, graph, settings)
     for system in estate.systems():
         lines = system_lines(estate, system)
         context.n_lines[system.qid] = len(lines)
@@ -218,105 +215,6 @@ def _same_change(estate, findings: list) -> None:
                 f["reasons"].insert(1, f"The same change (the same systems replaced by the same "
                                        f"product) is also listed for {names}: each lists only its own "
                                        "line's share of the costs, so their figures add up.")
-
-
-class _Context:
-    """What every candidate needs, computed once: groups, reverse dependencies, contracts."""
-
-    def __init__(self, estate, graph, settings):
-        self.estate, self.settings = estate, settings
-        self.groups = _groups(estate, graph)
-        self.dependents: dict[str, list] = {}    # system -> the systems depending on it directly
-        self.retired: set = set()                # those of them that are retired
-        for u, v, _ in depends_on_edges(graph):
-            self.dependents.setdefault(v["id"], []).append(u["id"])
-            if u["status"] == "retired":
-                self.retired.add(u["id"])
-        self._reach: dict[str, frozenset] = {}
-        self.contracts_of: dict[str, list] = contracts_covering(estate, graph)
-        self._exits: dict = {}
-        self.planned: dict[tuple, list] = {}     # (line, authority) -> planned systems
-        self.n_lines: dict[str, int] = {}        # system qid -> number of lines it supports
-        self.shares: dict[str, float] = {}       # system qid -> share(system)
-        self._stacks: dict[tuple, list] = {}
-
-    def stacks(self, line: str, authority: str, systems: list) -> list:
-        key = (line, authority)
-        if key not in self._stacks:
-            self._stacks[key] = _stacks(systems)
-        return self._stacks[key]
-
-    def share(self, system):
-        """This system's annual cost split equally over the lines it supports (None if unknown)."""
-        return self.shares[system.qid]
-
-    def exit(self, contract):
-        if contract.qid not in self._exits:
-            self._exits[contract.qid] = earliest_exit(contract, self.settings.as_of)
-        return self._exits[contract.qid]
-
-    def blast_radius(self, going: set) -> list[str]:
-        """Every system not retired that depends on one of ``going``, directly or through
-        others (retired ones included), and is not itself going."""
-        found: set = set()
-        for qid in going:
-            found.update(self.reach(qid))
-        return sorted(found - going)
-
-    def reach(self, qid: str) -> frozenset:
-        """The systems not retired that depend on ``qid``, directly or through others
-        (retired ones included), found once per system."""
-        if qid not in self._reach:
-            seen, todo = set(), deque([qid])
-            while todo:
-                for dependent in self.dependents.get(todo.popleft(), ()):
-                    if dependent not in seen:
-                        seen.add(dependent)
-                        todo.append(dependent)
-            self._reach[qid] = frozenset(seen - self.retired)
-        return self._reach[qid]
-
-
-def _groups(estate, graph) -> list[dict]:
-    """Every group of councils, highest priority first (see the module docstring)."""
-    present = estate.authorities
-    groups = []
-    partnerships = sorted(estate.catalogue.partnerships.values(),
-                          key=lambda p: (KIND_ORDER.get(p.kind, len(KIND_ORDER)), p.id))
-    for p in partnerships:
-        groups.append({"kind": "partnership", "id": p.id, "name": p.name, "partnership_kind": p.kind,
-                       "members": sorted(m for m in set(p.members) if m in present)})
-    regions: dict[str, list] = {}
-    for a in present.values():
-        if a.region and a.region.strip():
-            regions.setdefault(a.region.strip().casefold(), []).append(a)
-    for key in sorted(regions):
-        names = sorted(a.region.strip() for a in regions[key])
-        groups.append({"kind": "region", "id": key, "name": names[0],
-                       "members": sorted(a.id for a in regions[key])})
-    links: dict[str, set] = {}
-    for u, v, _ in depends_on_edges(graph):
-        a, b = u["authority"], v["authority"]
-        if a != b and "retired" not in (u["status"], v["status"]):
-            links.setdefault(a, set()).add(b)
-            links.setdefault(b, set()).add(a)
-    seen: set = set()
-    for start in sorted(links):
-        if start in seen:
-            continue
-        component, todo = {start}, [start]
-        while todo:
-            for other in links[todo.pop()]:
-                if other not in component:
-                    component.add(other)
-                    todo.append(other)
-        seen |= component
-        members = sorted(component)
-        groups.append({"kind": "shared-dependencies", "id": "+".join(members),
-                       "name": f"Councils linked by shared systems: "
-                               f"{and_list(present[m].name for m in members)}",
-                       "members": members})
-    return groups
 
 
 def _product_label(estate, system) -> str:
@@ -388,45 +286,28 @@ def _names(items: list) -> str:
     return ", ".join(items[:SHOW]) + f" and {len(items) - SHOW} more"
 
 
-def _stacks(systems: list) -> list[tuple[list, list]]:
-    """One council's live systems for one line as stacks: (principals, add-ons).
+@dataclass(slots=True)
+class _Choice:
+    """Which product a group converges on, and which of its systems would go."""
+    systems: list            # every live system of the group's councils for the line
+    add_ons: list
+    others: list             # principals that are bespoke or not in the catalogue
+    ranked: list             # the catalogue products, best first (see _rank)
+    best: dict
+    same: bool               # every council already runs the recommended product
+    kept: object             # the instance kept, when ``same``
+    going: list              # the systems that would be replaced
 
-    Systems joined by direct ``depends_on`` links among themselves form one stack; its
-    principals are the systems that depend on no other system of the stack (the back
-    office), the others are add-ons (a portal or mobile app over it).  A stack that is
-    all cycle has every system as a principal.
-    """
-    if len(systems) == 1:
-        return [(list(systems), [])]
-    ids = {s.qid: s for s in systems}
-    depends = {q: set() for q in ids}
-    near = {q: set() for q in ids}
-    for s in systems:
-        for dep in s.depends_on:
-            if dep.resolved and dep.qid in ids and dep.qid != s.qid:
-                depends[s.qid].add(dep.qid)
-                near[s.qid].add(dep.qid)
-                near[dep.qid].add(s.qid)
-    out, seen = [], set()
-    for q in sorted(ids):
-        if q in seen:
-            continue
-        component, todo = {q}, [q]
-        while todo:
-            for other in near[todo.pop()]:
-                if other not in component:
-                    component.add(other)
-                    todo.append(other)
-        seen |= component
-        principals = sorted(c for c in component if not depends[c]) or sorted(component)
-        out.append(([ids[c] for c in principals],
-                    [ids[c] for c in sorted(component) if c not in principals]))
-    return out
+    @property
+    def rec(self) -> str:
+        return self.best["product"]
+
+    def on_rec(self, system) -> bool:
+        return system.product_id == self.rec and not system.bespoke
 
 
-def _candidate(ctx, line, group, councils, at):
-    estate, settings = ctx.estate, ctx.settings
-    line_name = estate.line_name(line)
+def _choose(ctx, line, councils, at) -> Optional[_Choice]:
+    """The recommended product and the systems that would go (None: no candidate)."""
     systems = sorted((s for a in councils for s in at[a]), key=by_qid)
     stacks = [stack for a in sorted(councils) for stack in ctx.stacks(line, a, at[a])]
     principals = sorted((s for ps, _ in stacks for s in ps), key=by_qid)
@@ -440,56 +321,130 @@ def _candidate(ctx, line, group, councils, at):
             others.append(s)
     if not by_product:
         return None
-    ranked = sorted((_rank(ctx, pid, ss) for pid, ss in by_product.items()),
-                    key=lambda r: r["key"])
-    best = ranked[0]
-    rec = best["product"]
+    ranked = sorted((_rank(ctx, pid, ss) for pid, ss in by_product.items()), key=lambda r: r["key"])
+    choice = _Choice(systems, add_ons, others, ranked, ranked[0], False, None, [])
+    moving = [ps for ps, _ in stacks if not any(choice.on_rec(x) for x in ps)]
+    if moving:
+        choice.going = sorted((x for ps in moving for x in ps), key=by_qid)
+        return choice
+    instances = [x for x in principals if choice.on_rec(x)]
+    if len(instances) < 2:
+        return None
+    choice.same = True
+    choice.kept = min(instances, key=lambda x: (-(ctx.share(x) if x.annual_cost is not None else -1),
+                                                x.qid))
+    choice.going = [x for x in instances if x is not choice.kept]
+    return choice
 
-    def on_rec(x):
-        return x.product_id == rec and not x.bespoke
-    moving = [ps for ps, _ in stacks if not any(on_rec(x) for x in ps)]
-    same = not moving
-    kept = None
-    if same:
-        instances = [x for x in principals if on_rec(x)]
-        if len(instances) < 2:
-            return None
-        kept = min(instances, key=lambda x: (-(ctx.share(x) if x.annual_cost is not None else -1),
-                                             x.qid))
-        going = [x for x in instances if x is not kept]
-    else:
-        going = sorted((x for ps in moving for x in ps), key=by_qid)
 
+def _products(estate, choice: _Choice, shares: dict) -> list[dict]:
+    out = []
+    for r in sorted(choice.ranked, key=lambda r: (r["key"][0], r["product"])):
+        out.append({"product": r["product"], "name": r["name"], "authorities": r["councils"],
+                    "systems": [x.qid for x in r["systems"]],
+                    "annual_cost": round(sum(shares[x.qid] for x in r["systems"]
+                                             if shares[x.qid] is not None), 2),
+                    "bespoke": False})
+    for x in choice.others:
+        out.append({"product": None, "name": _product_label(estate, x), "authorities": [x.authority],
+                    "systems": [x.qid], "annual_cost": round(shares[x.qid] or 0, 2),
+                    "bespoke": x.bespoke})
+    return out
+
+
+def _candidate(ctx, line, group, councils, at):
+    estate, settings = ctx.estate, ctx.settings
+    line_name = estate.line_name(line)
+    choice = _choose(ctx, line, councils, at)
+    if choice is None:
+        return None
+    systems, going = choice.systems, choice.going
     shares = {s.qid: ctx.share(s) for s in systems}
     annual_cost = round(sum(v for v in shares.values() if v is not None), 2)
-    uncosted = [s for s in systems if shares[s.qid] is None]
-    going_known = [s for s in going if shares[s.qid] is not None]
     going_unknown = [s for s in going if shares[s.qid] is None]
-    replaced_cost = round(sum(shares[s.qid] for s in going_known), 2)
-    saved = _savings.estimate(line, line_name, replaced_cost, settings)
+    replaced_cost = round(sum(shares[s.qid] for s in going if shares[s.qid] is not None), 2)
+    saved = estimate_saving(line, line_name, replaced_cost, settings)
+    timing = _Timing(ctx, going)
+    products = _products(estate, choice, shares)
 
-    going_ids = {s.qid for s in going}
-    contracts = sorted({c.qid: c for s in going for c in ctx.contracts_of.get(s.qid, [])}.values(),
-                       key=by_qid)
-    exits = [(c, ctx.exit(c)) for c in contracts if c.end is not None]
-    undated = [c for c in contracts if c.end is None]
-    earliest = max((x.date for _, x in exits), default=None)
-    uncontracted = [s for s in going if not ctx.contracts_of.get(s.qid)]
-    blast = ctx.blast_radius(going_ids)
+    reasons = _what_reasons(ctx, line_name, group, councils, choice, products)
+    reasons += _beware_reasons(ctx, line, line_name, choice, timing.earliest)
+    uncosted = [s for s in systems if shares[s.qid] is None]
+    reasons += _money_reasons(line_name, choice, annual_cost, uncosted, replaced_cost, going_unknown)
+    reasons.extend(saved["reasons"])
+    reasons += timing.reasons()
+    model = saved["model"] + f"; {gbp(replaced_cost)} is the cost of the systems replaced"
+    if going_unknown:
+        model += f" ({len(going_unknown)} of them recorded no cost and count as £0)"
 
-    products = []
-    for r in sorted(ranked, key=lambda r: (r["key"][0], r["product"])):
-        products.append({"product": r["product"], "name": r["name"], "authorities": r["councils"],
-                         "systems": [x.qid for x in r["systems"]],
-                         "annual_cost": round(sum(shares[x.qid] for x in r["systems"]
-                                                  if shares[x.qid] is not None), 2),
-                         "bespoke": False})
-    for x in others:
-        products.append({"product": None, "name": _product_label(estate, x), "authorities": [x.authority],
-                         "systems": [x.qid], "annual_cost": round(shares[x.qid] or 0, 2),
-                         "bespoke": x.bespoke})
+    group_out = {k: group[k] for k in ("kind", "id", "name")}
+    if group["kind"] == "partnership":
+        group_out["partnership_kind"] = group["partnership_kind"]
+    return {
+        "line_of_business": line,
+        "line_name": line_name,
+        "group": group_out,
+        "authorities": sorted(councils),
+        "systems": [s.qid for s in systems],
+        "products": products,
+        "recommended_product": choice.rec,
+        "recommended_product_name": choice.best["name"],
+        "same_product": choice.same,
+        "add_ons": [x.qid for x in choice.add_ons],
+        "replaced_systems": sorted(s.qid for s in going),
+        "annual_cost": annual_cost,
+        "replaced_annual_cost": replaced_cost,
+        **{k: saved[k] for k in ("estimated_annual_saving", "saving_low", "saving_high", "saving_kind",
+                                 "one_off_cost", "payback_years", "net_5y", "material")},
+        "saving_model": model,
+        "contracts": [c.qid for c in timing.contracts],
+        "earliest_exit": timing.earliest.isoformat() if timing.earliest else None,
+        "blast_radius": timing.blast,
+        "not_judged": _not_judged(systems, uncosted, timing),
+        "reasons": reasons,
+    }
 
-    # reasons ---------------------------------------------------------------------------
+
+class _Timing:
+    """When the systems that would go can leave their contracts, and what depends on them."""
+
+    def __init__(self, ctx, going: list):
+        self.contracts = sorted({c.qid: c for s in going for c in ctx.contracts_of.get(s.qid, [])}.values(),
+                                key=by_qid)
+        self.exits = [(c, ctx.exit(c)) for c in self.contracts if c.end is not None]
+        self.undated = [c for c in self.contracts if c.end is None]
+        self.earliest = max((x.date for _, x in self.exits), default=None)
+        self.uncontracted = [s for s in going if not ctx.contracts_of.get(s.qid)]
+        self.blast = ctx.blast_radius({s.qid for s in going})
+
+    def reasons(self) -> list[str]:
+        out = []
+        if self.exits:
+            out.append(f"The contracts covering the systems that would be replaced can all end by "
+                       f"{self.earliest.isoformat()}: "
+                       + "; ".join(f"{c.qid}: {x.reason}" for c, x in self.exits) + ".")
+        else:
+            out.append("No recorded contract covers the systems that would be replaced, so no exit date "
+                       "can be given.")
+        if self.exits and self.uncontracted:
+            out.append(f"No contract is recorded for {_names([s.qid for s in self.uncontracted])}.")
+        if self.undated:
+            out.append(f"{_names([c.qid for c in self.undated])} "
+                       f"{'records' if len(self.undated) == 1 else 'record'} no end date, so when it can "
+                       "end is not known and it is left out of that date.")
+        blast = self.blast
+        if blast:
+            out.append(f"{plural(len(blast), 'system')} {'depends' if len(blast) == 1 else 'depend'} "
+                       "on the systems that would be replaced, "
+                       f"directly or through others, and would need re-linking: {_names(blast)}.")
+        else:
+            out.append("No recorded system depends on the systems that would be replaced.")
+        return out
+
+
+def _what_reasons(ctx, line_name, group, councils, choice: _Choice, products: list) -> list[str]:
+    """Who the group is, what it runs, and why this product."""
+    estate = ctx.estate
     council_names = [estate.authorities[a].name for a in sorted(councils)]
     if group["kind"] == "partnership":
         who = f"{group['name']} (a {group['partnership_kind']} partnership)"
@@ -513,23 +468,31 @@ def _candidate(ctx, line, group, councils, at):
     if n_other:
         run += f" and {plural(n_other, 'other system')} (bespoke or not in the catalogue)"
     reasons.append(f"They run {run}: {'; '.join(uses)}.")
-    if add_ons:
+    if choice.add_ons:
         described = []
-        in_candidate = {y.qid for y in systems}
-        for x in add_ons:
+        in_candidate = {y.qid for y in choice.systems}
+        for x in choice.add_ons:
             under = sorted(d.qid for d in x.depends_on if d.qid in in_candidate)
             described.append(f"{x.qid} ({_product_label(estate, x)}, depends on {and_list(under)})")
         reasons.append(f"Treated as add-ons of the systems they depend on, not as products to converge "
                        f"on: {_names(described)}.")
-    if same:
-        reasons.append(f"Every council here already runs {best['name']}, as {len(going) + 1} separate "
-                       f"instances: the candidate is to converge them onto one shared instance "
-                       f"(keeping {kept.qid}, the one with the highest known cost, so the saving "
+    best = choice.best
+    if choice.same:
+        reasons.append(f"Every council here already runs {best['name']}, as {len(choice.going) + 1} "
+                       f"separate instances: the candidate is to converge them onto one shared instance "
+                       f"(keeping {choice.kept.qid}, the one with the highest known cost, so the saving "
                        "counts the cheaper ones; for products priced per user, merging instances may "
                        "save less).")
     else:
-        runner = ranked[1] if len(ranked) > 1 else None
-        reasons.append(_why_chosen(best, runner, len(councils), bool(others)))
+        runner = choice.ranked[1] if len(choice.ranked) > 1 else None
+        reasons.append(_why_chosen(best, runner, len(councils), bool(choice.others)))
+    return reasons
+
+
+def _beware_reasons(ctx, line, line_name, choice: _Choice, earliest) -> list[str]:
+    """Warnings about the recommended product, and systems that serve other lines too."""
+    estate, settings, best = ctx.estate, ctx.settings, choice.best
+    reasons = []
     if best["past_support"]:
         reasons.append(f"Beware: {and_list(x.qid for x in best['past_support'])} "
                        f"{'runs' if len(best['past_support']) == 1 else 'run'} a version of "
@@ -543,97 +506,51 @@ def _candidate(ctx, line, group, councils, at):
                            f"{best['name']} before the contracts can end ({earliest.isoformat()}): an "
                            "upgrade would come first.")
     moving_on = [x for a in best["councils"] for x in ctx.planned.get((line, a), [])
-                 if not on_rec(x)]
+                 if not choice.on_rec(x)]
     if moving_on:
         reasons.append(f"Beware: {and_list(f'{x.qid} ({_product_label(estate, x)})' for x in moving_on)} "
                        f"{'is' if len(moving_on) == 1 else 'are'} planned for {line_name} at a council "
                        f"that runs {best['name']} today, which may mean it is moving away from it.")
-    partly = [x for x in going if ctx.n_lines.get(x.qid, 1) > 1]
+    partly = [x for x in choice.going if ctx.n_lines.get(x.qid, 1) > 1]
     if partly:
         reasons.append(f"{_names([x.qid for x in partly])} also "
                        f"{'serves' if len(partly) == 1 else 'serve'} other lines of business and would "
                        f"stay for those: only the {line_name} share of the cost is counted, and not every "
                        "system in the blast radius need be affected.")
+    return reasons
+
+
+def _money_reasons(line_name, choice: _Choice, annual_cost, uncosted, replaced_cost,
+                   going_unknown) -> list[str]:
     money = (f"Annual cost today {gbp(annual_cost)}: the {line_name} share of the systems' known costs "
              "(a system serving several lines counts an equal share on each)")
     if uncosted:
         money += (f"; {plural(len(uncosted), 'system')} ({_names([s.qid for s in uncosted])}) "
                   "recorded no cost")
-    reasons.append(money + ".")
-    action = (f"merging {_names([x.qid for x in going])} into {kept.qid}" if same
+    going = choice.going
+    action = (f"merging {_names([x.qid for x in going])} into {choice.kept.qid}" if choice.same
               else f"replacing {_names([x.qid for x in going])}")
     replaced = (f"{gbp(replaced_cost)} is the {line_name} share of the known annual costs of the "
                 f"{plural(len(going), 'system')} that would go ({action})")
     if going_unknown:
         replaced += (f"; {len(going_unknown)} of them recorded no cost and "
                      f"{'counts' if len(going_unknown) == 1 else 'count'} as nothing")
-    reasons.append(replaced + "; nothing is counted for the systems that stay.")
-    reasons.extend(saved["reasons"])
-    model = saved["model"] + f"; {gbp(replaced_cost)} is the cost of the systems replaced"
-    if going_unknown:
-        model += f" ({len(going_unknown)} of them recorded no cost and count as £0)"
-    if exits:
-        reasons.append(f"The contracts covering the systems that would be replaced can all end by "
-                       f"{earliest.isoformat()}: "
-                       + "; ".join(f"{c.qid}: {x.reason}" for c, x in exits) + ".")
-    else:
-        reasons.append("No recorded contract covers the systems that would be replaced, so no exit date "
-                       "can be given.")
-    if exits and uncontracted:
-        reasons.append(f"No contract is recorded for {_names([s.qid for s in uncontracted])}.")
-    if undated:
-        reasons.append(f"{_names([c.qid for c in undated])} {'records' if len(undated) == 1 else 'record'} "
-                       "no end date, so when it can end is not known and it is left out of that date.")
-    if blast:
-        reasons.append(f"{plural(len(blast), 'system')} {'depends' if len(blast) == 1 else 'depend'} "
-                       "on the systems that would be replaced, "
-                       f"directly or through others, and would need re-linking: {_names(blast)}.")
-    else:
-        reasons.append("No recorded system depends on the systems that would be replaced.")
+    return [money + ".", replaced + "; nothing is counted for the systems that stay."]
 
+
+def _not_judged(systems, uncosted, timing: _Timing) -> dict:
     not_judged = {}
     if uncosted:
         not_judged["annual_cost"] = len(uncosted)
-    if uncontracted:
-        not_judged["contracts"] = len(uncontracted)
-    if undated:
-        not_judged["end"] = len(undated)
-    no_notice = sum(1 for _, x in exits if not x.notice_known)
+    if timing.uncontracted:
+        not_judged["contracts"] = len(timing.uncontracted)
+    if timing.undated:
+        not_judged["end"] = len(timing.undated)
+    no_notice = sum(1 for _, x in timing.exits if not x.notice_known)
     if no_notice:
         not_judged["notice_months"] = no_notice
     for field, unknown in (("api", sum(1 for s in systems if s.data.api is None)),
                            ("hosting", sum(1 for s in systems if s.hosting in (None, "unknown")))):
         if unknown:
             not_judged[field] = unknown
-    group_out = {k: group[k] for k in ("kind", "id", "name")}
-    if group["kind"] == "partnership":
-        group_out["partnership_kind"] = group["partnership_kind"]
-    return {
-        "line_of_business": line,
-        "line_name": line_name,
-        "group": group_out,
-        "authorities": sorted(councils),
-        "systems": [s.qid for s in systems],
-        "products": products,
-        "recommended_product": rec,
-        "recommended_product_name": best["name"],
-        "same_product": same,
-        "add_ons": [x.qid for x in add_ons],
-        "replaced_systems": sorted(going_ids),
-        "annual_cost": annual_cost,
-        "replaced_annual_cost": replaced_cost,
-        "estimated_annual_saving": saved["estimated_annual_saving"],
-        "saving_low": saved["saving_low"],
-        "saving_high": saved["saving_high"],
-        "saving_kind": saved["saving_kind"],
-        "one_off_cost": saved["one_off_cost"],
-        "payback_years": saved["payback_years"],
-        "net_5y": saved["net_5y"],
-        "material": saved["material"],
-        "saving_model": model,
-        "contracts": [c.qid for c in contracts],
-        "earliest_exit": earliest.isoformat() if earliest else None,
-        "blast_radius": blast,
-        "not_judged": not_judged,
-        "reasons": reasons,
-    }
+    return not_judged

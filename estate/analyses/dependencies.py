@@ -44,7 +44,7 @@ graph (each loop collapsed to one node, which leaves a DAG) in topological order
 dependents of a node are the union of its predecessors and their dependents.  Sets are
 Python integers used as bitsets, indexed by system id so that a council's systems sit
 together, and stored with an offset, so a set costs about as many bits as the span of
-systems it holds.  The result is memoised on ``graph.graph["_memo"]`` for the other
+systems it holds.  The result is memoised on the graph (:func:`estate.analyses._graph.graph_memo`) for the other
 analyses (legacy risk, consolidation) that need it.
 """
 
@@ -56,66 +56,15 @@ from collections.abc import Mapping
 
 import networkx as nx
 
-ACTIVE = ("live", "retiring", "planned")
+from estate.analyses._graph import (dependency_digraph, graph_memo, line_support, locate,
+                                    positions)
+
 HUB_MIN_DEPENDENTS = 2
-
-
-def _memo(graph) -> dict:
-    return graph.graph.setdefault("_memo", {})
 
 
 # ------------------------------------------------------------------------------------------
 # the dependency graph of systems in service, and its transitive closure
 # ------------------------------------------------------------------------------------------
-#: the types of edge the analyses look up by type (:func:`edges_of_type`)
-LOOKED_UP = ("supports", "depends_on")
-
-
-def edges_of_type(graph, kind: str) -> list:
-    """The edges of one ``type`` of :data:`LOOKED_UP` as ``(u, v, edge attributes)``, in
-    the graph's edge order.
-
-    One pass over every edge finds them all, memoised on the graph, so that the analyses
-    needing ``supports`` or ``depends_on`` edges do not each walk the whole graph.
-    """
-    memo = _memo(graph)
-    if "edges_by_type" not in memo:
-        by_type: dict = {k: [] for k in LOOKED_UP}
-        for u, v, data in graph.edges(data=True):
-            found = by_type.get(data.get("type"))
-            if found is not None:
-                found.append((u, v, data))
-        memo["edges_by_type"] = by_type
-    return memo["edges_by_type"][kind]
-
-
-def depends_on_edges(graph) -> list:
-    """Every ``depends_on`` edge as ``(system attributes, its dependency's attributes, edge
-    attributes)``, in the graph's edge order (memoised)."""
-    memo = _memo(graph)
-    if "depends_on_edges" not in memo:
-        nodes = graph.nodes
-        memo["depends_on_edges"] = [(nodes[u], nodes[v], data)
-                                    for u, v, data in edges_of_type(graph, "depends_on")]
-    return memo["depends_on_edges"]
-
-
-def dependency_digraph(graph) -> nx.DiGraph:
-    """Systems (by qualified id) and their ``depends_on`` edges, retired systems left out.
-
-    An edge ``u -> v`` means u depends on v; its ``via`` attribute lists how.  Self-loops
-    are kept (they are reported as cycles).  Memoised on the graph.
-    """
-    memo = _memo(graph)
-    if "dependency_digraph" not in memo:
-        dep = nx.DiGraph()
-        dep.add_edges_from((du["id"], dv["id"], {"via": list(data.get("via") or ["other"])})
-                           for du, dv, data in depends_on_edges(graph)
-                           if du.get("status") in ACTIVE and dv.get("status") in ACTIVE)
-        memo["dependency_digraph"] = dep
-    return memo["dependency_digraph"]
-
-
 def _union(a: tuple, b: tuple) -> tuple:
     """Union of two offset bitsets ``(lowest index, bits from there)``."""
     if not a[1]:
@@ -200,7 +149,7 @@ def transitive_dependents(graph) -> Dependents:
     One pass over the condensation DAG of :func:`dependency_digraph` in topological
     order; members of a loop depend on each other, so each is a dependent of the others.
     """
-    memo = _memo(graph)
+    memo = graph_memo(graph)
     if "transitive_dependents" in memo:
         return memo["transitive_dependents"]
     dep = dependency_digraph(graph)
@@ -266,9 +215,6 @@ def _listed(items, most: int = 5) -> str:
 
 
 def find(estate, graph, settings) -> dict:
-    from estate.analyses.indicators import line_support
-    from estate.analyses.quality import locate, positions
-
     positions(graph, estate)       # the run's one Positions: the loader's, when it kept one
 
     dep = dependency_digraph(graph)
@@ -415,6 +361,6 @@ def find(estate, graph, settings) -> dict:
 def _loops(graph, dep) -> list:
     """Strongly connected components of 2+ systems, then systems that depend on themselves."""
     transitive_dependents(graph)
-    loops = [list(m) for m in _memo(graph)["dependency_components"]]
+    loops = [list(m) for m in graph_memo(graph)["dependency_components"]]
     loops.extend([q] for q in sorted(q for q, _ in nx.selfloop_edges(dep)))
     return loops

@@ -40,54 +40,7 @@ import statistics
 from collections import Counter
 
 from estate.analyses._contracts import add_months
-from estate.analyses.dependencies import edges_of_type
-
-IN_SERVICE = ("live", "retiring")
-
-
-def line_support(graph) -> dict:
-    """Which lines each system supports, and which systems support each council's line.
-
-    ``{"lines_of": {qid: (line node, ...)}, "by_line": {(authority, line node):
-    [(qid, status), ...]}}`` over every system; line nodes are the graph's (``line:<taxonomy
-    id>`` or ``line:<authority>/<local id>``).  Memoised on the graph.
-    """
-    memo = graph.graph.setdefault("_memo", {})
-    if "line_support" not in memo:
-        nodes = graph.nodes
-        supports: dict = {}          # system node -> its line nodes, in the graph's order
-        for u, v, _ in edges_of_type(graph, "supports"):
-            supports.setdefault(u, []).append(v)
-        lines_of: dict = {}
-        by_line: dict = {}
-        for n, data in nodes(data=True):
-            if data.get("type") != "system":
-                continue
-            qid, status, authority = data["id"], data.get("status"), data.get("authority")
-            lines = tuple(supports.get(n, ()))
-            lines_of[qid] = lines
-            for line in lines:
-                by_line.setdefault((authority, line), []).append((qid, status))
-        memo["line_support"] = {"lines_of": lines_of, "by_line": by_line}
-    return memo["line_support"]
-
-
-def partner_systems(estate, graph, authority: str, line_node: str) -> list:
-    """Systems in service of councils sharing a partnership with ``authority`` that support
-    ``line_node`` (a taxonomy line): how a ``delivery: shared-service`` line is supported."""
-    memo = graph.graph.setdefault("_memo", {})
-    by_line = line_support(graph)["by_line"]
-    partners = memo.setdefault("partners", {})
-    if authority not in partners:
-        a = estate.authorities[authority]
-        found = set()
-        for pid in a.partnerships:
-            p = estate.catalogue.partnerships.get(pid)
-            found.update(p.members if p else ())
-        found.discard(authority)
-        partners[authority] = found
-    return sorted(q for partner in partners[authority]
-                  for q, status in by_line.get((partner, line_node), ()) if status in IN_SERVICE)
+from estate.analyses._graph import IN_SERVICE, line_support, partner_systems  # noqa: F401
 
 
 def _count(n: int, word: str) -> str:

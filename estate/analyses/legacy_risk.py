@@ -103,10 +103,9 @@ from __future__ import annotations
 
 import math
 
-from estate.analyses._contracts import contracts_covering, earliest_exit
-from estate.analyses.dependencies import dependency_digraph, transitive_dependents
-from estate.analyses._contracts import add_months
-from estate.analyses.indicators import line_support
+from estate.analyses._contracts import add_months, contracts_covering, earliest_exit
+from estate.analyses._graph import dependency_digraph, line_support
+from estate.analyses.dependencies import transitive_dependents
 
 LIKELIHOOD_WEIGHTS = {"support": 0.30, "contract": 0.20, "age": 0.20, "hosting": 0.15, "api": 0.15}
 IMPACT_WEIGHTS = {"criticality": 0.40, "personal_data": 0.20, "dependents": 0.20, "statutory": 0.20}

@@ -44,25 +44,8 @@ from __future__ import annotations
 
 from estate.analyses._contracts import contracts_covering
 from estate.analyses._suppliers import in_house
+from estate.analyses._graph import line_support, locate, partner_systems, positions
 from estate.model.codes import name_of, severity_of
-from estate.model.loader import Positions
-
-
-def positions(graph, estate=None) -> Positions:
-    """The run's one :class:`Positions`, memoised on the graph: the loader's
-    (``estate.positions``, which reads no YAML again) when it kept one, else a new one."""
-    memo = graph.graph.setdefault("_memo", {})
-    if "positions" not in memo:
-        memo["positions"] = getattr(estate, "positions", None) or Positions()
-    return memo["positions"]
-
-
-def locate(graph, src, *more) -> tuple:
-    """``(file, line, column)`` of a record's source, or of a key below it."""
-    if src is None:
-        return ("", 0, 0)
-    line, column = positions(graph).locate(src.file, src.doc, tuple(src.where) + tuple(more))
-    return (src.file, line, column)
 
 
 class _Items(list):
@@ -94,8 +77,6 @@ class _Items(list):
 
 
 def find(estate, graph, settings) -> list[dict]:
-    from estate.analyses.indicators import line_support, partner_systems
-
     as_of = settings.as_of
     positions(graph, estate)
     item = _Items(graph)

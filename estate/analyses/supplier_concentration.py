@@ -75,7 +75,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from estate.analyses._suppliers import council_form, names_own_council
-from estate.analyses.indicators import line_support
+from estate.analyses._graph import line_support
 from estate.model.catalogue import is_bespoke, key_form, normal_form
 
 

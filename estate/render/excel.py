@@ -26,9 +26,11 @@ How a sheet is written
   sheet holds at most :data:`MAX_LINKS` links, Excel's limit per worksheet: at national
   scale (*Legacy risk* of 400 councils has over 100,000 rows) the later rows keep their
   text and their "Rows in ..." column, without the link.
-* **Printing.**  Every sheet prints landscape on A4, one page wide (the lines-of-business
-  matrix: its first three columns on every page, ten councils a page), its header row on
-  every page, the table (and, on Summary, the notes below it) as the print area.
+* **Printing.**  Every sheet prints landscape, one page wide (the lines-of-business
+  matrix: its first three columns on every page, ten councils a page), on A4, or A3 when
+  its columns are wider than :data:`A4_WIDTH`; its header row on every page, the table
+  (and, on Summary, the notes below it) as the print area.  Long text wraps at
+  :data:`WRAP_WIDTH` characters (*Reasons* at 60) in rows tall enough to show it.
 * **Determinism.**  The same inputs and ``as_of`` give the same file, byte for byte:
   the workbook's ``created`` property is ``as_of`` and the file holds no save time.
 """
@@ -36,6 +38,7 @@ How a sheet is written
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from itertools import chain, islice
 from pathlib import Path
 
@@ -48,6 +51,11 @@ from estate.render.xlsx import Cell, Properties, Style, Workbook, column_letter,
 #: column widths are measured on this many rows (and the header)
 WIDTH_SAMPLE = 1000
 MIN_WIDTH, MAX_WIDTH = 6, 60
+#: text columns wider than this wrap their text at this width instead
+WRAP_WIDTH = 24
+#: a sheet whose columns are wider than this (in characters) prints on A3, not A4: one
+#: page wide on A4 its text would be under about 7 points
+A4_WIDTH, A3 = 200, 8
 
 #: hyperlinks a sheet holds at most: Excel's limit per worksheet (XlsxWriter's figure,
 #: the lower of those published); later rows keep their text and "Rows in ..." column
@@ -155,11 +163,19 @@ def _write_sheet(wb: Workbook, sheet: Sheet) -> int:
     columns = sheet.columns
     rows = iter(sheet.rows())
     sample = list(islice(rows, WIDTH_SAMPLE))
-    widths = []
+    widths, wrap = [], []
     for i, col in enumerate(columns):
         width = max([len(col.header) + 3] + [_width(r[i], col.kind) for r in sample])
+        at = WRAP_WIDTH if col.wrap is None else col.wrap
+        if col.kind == "text" and at and width + 2 > at:
+            wrap.append(i)          # long text wraps in a narrower column: it prints
+            width = max(at, len(col.header) + 3) - 2
         widths.append(max(MIN_WIDTH, min(MAX_WIDTH, width + 2)))
-    ws = wb.sheet(sheet.title, widths, [STYLES.get(c.kind) for c in columns], sheet.print)
+    printing = sheet.print
+    if sum(widths) > A4_WIDTH and printing.fit_width == 1:
+        printing = replace(printing, paper=A3)   # wide: on A3 its text stays readable
+    ws = wb.sheet(sheet.title, widths, [STYLES.get(c.kind) for c in columns], printing,
+                  wrap=wrap)
     ws.append([c.header for c in columns])
     cells = _Cells(columns)
     count = 0

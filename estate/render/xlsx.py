@@ -39,7 +39,7 @@ import datetime as dt
 import math
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Optional
 
 #: the most characters a cell holds in Excel
@@ -52,6 +52,7 @@ ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]"
 #: text a spreadsheet may run as a formula or DDE command when the cell is re-entered
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NEEDS_ESCAPE = re.compile("[&<>\r]")
+_NEEDS_WORK = re.compile(ILLEGAL_XML.pattern[:-1] + "&<>\r]")     # either of the two
 _ATTR_ESCAPE = re.compile('[&<>"\t\n\r]')
 _ATTR = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\t": "&#9;", "\n": "&#10;",
          "\r": "&#13;"}
@@ -83,6 +84,8 @@ def is_formula_like(text: str) -> bool:
 def cell_text(text: str) -> tuple:
     """(``text`` as XML element content, whether it needs the quote prefix): the one
     place text is made safe.  Empty text gives ("", False): no cell."""
+    if len(text) <= MAX_CELL_TEXT and not _NEEDS_WORK.search(text):
+        return text, text.startswith(FORMULA_START)        # the common case, one search
     text = clean(text)
     quote = text.startswith(FORMULA_START)
     if _NEEDS_ESCAPE.search(text):
@@ -119,6 +122,11 @@ def excel_date(value) -> float:
     else:
         serial = (value - _EPOCH.date()).days
     return serial - 1 if serial < 61 else serial
+
+
+def _lines(text: str, width: int) -> int:
+    """About how many lines ``text`` takes wrapped at ``width`` characters."""
+    return sum(-(-len(part) // width) or 1 for part in text.split("\n"))
 
 
 def _number(value) -> Optional[str]:
@@ -198,7 +206,8 @@ class _Styles:
                 f'<bgColor rgb="FF{rgb}"/></patternFill></fill>' for rgb in self.fills]
         out.append('</fills><borders count="1"><border><left/><right/><top/><bottom/>'
                    '<diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" '
-                   f'fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+                   'fontId="0" fillId="0" borderId="0" applyAlignment="1"><alignment '
+                   'vertical="top"/></xf></cellStyleXfs>'
                    f'<cellXfs count="{len(self.xfs)}">')
         for s in self.xfs:
             fmt = self.formats.get(s.number_format, 0)
@@ -207,8 +216,9 @@ class _Styles:
             xf = (f'<xf numFmtId="{fmt}" fontId="{font}" fillId="{fill}" borderId="0" xfId="0"'
                   + ' applyNumberFormat="1"' * bool(fmt) + ' applyFont="1"' * bool(font)
                   + ' applyFill="1"' * bool(fill) + ' quotePrefix="1"' * s.quote_prefix)
-            out.append(xf + ' applyAlignment="1"><alignment vertical="top" wrapText="1"/></xf>'
-                       if s.wrap else xf + "/>")
+            # every cell sits at the top of its row, beside the wrapped text of others
+            out.append(xf + ' applyAlignment="1"><alignment vertical="top"'
+                       + ' wrapText="1"' * s.wrap + "/></xf>")
         out.append('</cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" '
                    f'builtinId="0"/></cellStyles><dxfs count="{len(self.dxfs)}">')
         out += [f'<dxf><font><color rgb="FF{h.color}"/></font><fill><patternFill '
@@ -235,10 +245,11 @@ class Cell:
 
 @dataclass
 class Print:
-    """How a sheet prints: A4 landscape, ``fit_width`` pages wide (0: as many as needed),
+    """How a sheet prints: landscape on ``paper``, ``fit_width`` pages wide (0: as many as needed),
     the first ``title_rows`` rows and ``title_columns`` columns on every page."""
 
     landscape: bool = True
+    paper: int = 9           # 9: A4, 8: A3 (SpreadsheetML's paper sizes)
     fit_width: int = 1
     title_rows: int = 1
     title_columns: int = 0
@@ -249,15 +260,19 @@ class Sheet:
     """One worksheet being written: append rows, then add what follows them; close."""
 
     def __init__(self, book: "Workbook", index: int, title: str, widths: list,
-                 column_styles: list, print_: Print, freeze: bool):
+                 column_styles: list, print_: Print, freeze: bool, wrap: frozenset):
         self.book, self.index, self.title = book, index, title
         self.ncols = len(widths)
         self.letters = [column_letter(i) for i in range(1, max(self.ncols, 1) + 200)]
         styles = book.styles
-        self._text = styles.index(Style())
-        self._quoted = styles.index(Style(quote_prefix=True))
         self._number_styles = [styles.index(s or Style()) for s in column_styles]
-        self._quoted_styles: dict = {}
+        # text cells: (plain, quote-prefixed) style of each column, wrapped where asked
+        self._text_styles = [(styles.index(Style(wrap=i in wrap)),
+                              styles.index(Style(wrap=i in wrap, quote_prefix=True)))
+                             for i in range(self.ncols)]
+        self._default_text = (0, styles.index(Style(quote_prefix=True)))
+        #: characters a line holds in each wrapped column (0: not wrapped)
+        self._wrap_widths = [int(w * 1.4) if i in wrap else 0 for i, w in enumerate(widths)]
         self.print = print_
         self.rows = 0
         self.max_col = self.ncols
@@ -276,7 +291,6 @@ class Sheet:
                        for i, w in enumerate(widths, 1))
         self._write(f'{_XML}<worksheet xmlns="{MAIN}" xmlns:r="{REL}">{fit}<sheetViews>'
                     f'<sheetView workbookViewId="0"{selected}>{pane}</sheetView></sheetViews>'
-                    f'<sheetFormatPr defaultRowHeight="15"/>'
                     + (f"<cols>{cols}</cols>" if cols else "") + "<sheetData>")
 
     def _write(self, text: str) -> None:
@@ -288,14 +302,18 @@ class Sheet:
         style (``column_styles``); text is text, quote-prefixed when formula-like."""
         self.rows = r = self.rows + 1
         rs = str(r)
-        out = [f'<row r="{rs}">']
+        out = [""]
         letters = self.letters
+        wrap = self._wrap_widths
+        lines = 1
         for col, value in enumerate(values):
             if value is None:
                 continue
             cls = value.__class__
             if cls is str:
-                out.append(self._text_cell(letters[col] + rs, value, None))
+                out.append(self._text_cell(letters[col] + rs, value, None, col))
+                if col < self.ncols and wrap[col] and (len(value) > wrap[col] or "\n" in value):
+                    lines = max(lines, _lines(value, wrap[col]))
             elif cls is int or cls is float:
                 number = _number(value)
                 if number is not None:
@@ -303,11 +321,17 @@ class Sheet:
                     out.append(f'<c r="{letters[col]}{rs}" s="{style}"><v>{number}</v></c>'
                                if style else f'<c r="{letters[col]}{rs}"><v>{number}</v></c>')
             elif cls is Cell:
-                out.append(self._styled(letters[col] + rs, value))
+                out.append(self._styled(letters[col] + rs, value, col))
+                if col < self.ncols and wrap[col] and isinstance(value.value, str):
+                    lines = max(lines, _lines(value.value, wrap[col]))
             else:
                 out.append(self._other(letters[col] + rs, value, col))
             if col >= self.max_col:
                 self.max_col = col + 1
+        # a row of wrapped text is as tall as its longest cell needs: written, since
+        # LibreOffice does not work it out when it opens the file
+        out[0] = (f'<row r="{rs}" ht="{min(409, 15 * lines)}" customHeight="1">' if lines > 1
+                  else f'<row r="{rs}">')
         out.append("</row>")
         self._buffer.append("".join(out))
         if len(self._buffer) >= 500:
@@ -319,15 +343,14 @@ class Sheet:
             self._write("".join(self._buffer))
             self._buffer = []
 
-    def _text_cell(self, ref: str, text: str, style: Optional[Style]) -> str:
+    def _text_cell(self, ref: str, text: str, style: Optional[Style], col: int = -1) -> str:
         body, quote = cell_text(text)
         if not body:
             return ""
         if style is not None:
-            s = self.book.styles.index(Style(**{**style.__dict__, "quote_prefix": True})
-                                       if quote else style)
+            s = self.book.styles.index(replace(style, quote_prefix=True) if quote else style)
         else:
-            s = self._quoted if quote else self._text
+            s = (self._text_styles[col] if 0 <= col < self.ncols else self._default_text)[quote]
         space = ' xml:space="preserve"' if body[0] in " \t\n" or body[-1] in " \t\n" else ""
         s_attr = f' s="{s}"' if s else ""
         return f'<c r="{ref}"{s_attr} t="inlineStr"><is><t{space}>{body}</t></is></c>'
@@ -343,10 +366,12 @@ class Sheet:
         if isinstance(value, (int, float)):
             number = _number(value)
             return f'<c r="{ref}"><v>{number}</v></c>' if number is not None else ""
-        return self._text_cell(ref, str(value), None)
+        return self._text_cell(ref, str(value), None, col)
 
-    def _styled(self, ref: str, cell: Cell) -> str:
+    def _styled(self, ref: str, cell: Cell, col: int = -1) -> str:
         value, style = cell.value, cell.style or Style()
+        if 0 <= col < self.ncols and self._wrap_widths[col]:
+            style = replace(style, wrap=True)
         if cell.location:
             self.links.append((ref, cell.location, cell.tooltip))
         if isinstance(value, str):
@@ -418,7 +443,7 @@ class Sheet:
         p = self.print
         out.append('<printOptions/><pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" '
                    'header="0.3" footer="0.3"/>'
-                   f'<pageSetup paperSize="9" orientation="{"landscape" if p.landscape else "portrait"}"'
+                   f'<pageSetup paperSize="{p.paper}" orientation="{"landscape" if p.landscape else "portrait"}"'
                    + (f' fitToWidth="{p.fit_width}" fitToHeight="0"' if p.fit_width else "")
                    + '/><headerFooter><oddHeader>&amp;L&amp;A</oddHeader>'
                    '<oddFooter>&amp;LPage &amp;P of &amp;N&amp;R&amp;F</oddFooter></headerFooter>')
@@ -479,13 +504,14 @@ class Workbook:
         self.zip.writestr(self.entry(name), text.encode("utf-8"))
 
     def sheet(self, title: str, widths: list, column_styles: Optional[list] = None,
-              print_: Optional[Print] = None, freeze: bool = True) -> Sheet:
+              print_: Optional[Print] = None, freeze: bool = True, wrap=()) -> Sheet:
         """Open the next sheet: ``widths`` in characters, one per column;
-        ``column_styles`` the style of the numbers and dates of each column."""
+        ``column_styles`` the style of the numbers and dates of each column; text in the
+        columns numbered (from 0) in ``wrap`` wraps within the column's width."""
         styles = list(column_styles or [])
         styles += [None] * (len(widths) - len(styles))
         return Sheet(self, len(self.sheets) + 1, title, widths, styles, print_ or Print(),
-                     freeze)
+                     freeze, frozenset(wrap))
 
     def sheet_closed(self, sheet: Sheet) -> None:
         rels = []

@@ -77,12 +77,14 @@ def test_items_have_the_problem_shape(items):
 def test_run_all_puts_them_in_data_quality_once(mini, settings, monkeypatch):
     made = []
 
-    class Counting(quality.Positions):
+    from estate.analyses import _graph
+
+    class Counting(_graph.Positions):
         def __init__(self, *args, **kwargs):
             made.append(self)
             super().__init__(*args, **kwargs)
 
-    monkeypatch.setattr(quality, "Positions", Counting)
+    monkeypatch.setattr(_graph, "Positions", Counting)
     estate, graph = mini({"alpha.yaml": ALPHA})
     findings = run_all(estate, graph, settings)
     assert "_quality" not in findings and list(findings)[-1] == "data_quality"
@@ -97,7 +99,7 @@ def test_run_all_puts_them_in_data_quality_once(mini, settings, monkeypatch):
         [("nowhere/x", 22)]
     kept = getattr(estate, "positions", None)
     assert len(made) == (0 if kept else 1)
-    assert graph.graph["_memo"]["positions"] is (kept or made[0])
+    assert _graph.graph_memo(graph)["positions"] is (kept or made[0])
 
     # without the loader's, exactly one is made for a run
     from estate.model import build_graph

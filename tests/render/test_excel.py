@@ -31,15 +31,16 @@ SHEETS = ["Summary", "Authorities", "Systems", "Contracts", "Lines of business",
           "Data quality"]
 
 SYSTEM_HEADERS = [
-    "Authority", "System id", "Name", "Product", "Vendor", "Catalogue product",
+    "Authority", "Council", "System id", "Name", "Product", "Vendor", "Catalogue product",
     "Catalogue vendor", "Version", "Hosting", "Status", "Introduced", "End of support",
     "Supports", "Depends on", "Personal data", "API", "Export formats", "Open standards",
     "Annual cost", "Users", "Criticality", "Owner", "Legacy risk score", "Legacy risk rating",
     "Disposition", "Source"]
 CONTRACT_HEADERS = [
-    "Authority", "Contract id", "Supplier", "Catalogue vendor", "Covers", "Start", "End",
-    "Extension until", "Notice months", "Annual value", "Total value", "Route", "Framework",
-    "SME", "Procurement started", "Source"]
+    "Authority", "Council", "Contract id", "Supplier", "Catalogue vendor", "Covers", "Start",
+    "End", "Extension until", "Notice months", "Annual value", "Total value", "Route",
+    "Framework", "SME", "Procurement started", "Ends", "On extension", "Notice by",
+    "Earliest exit", "Procurement windows", "Source"]
 
 ALPHA = """
     kind: authority
@@ -332,8 +333,8 @@ def test_the_editable_sheets_have_the_importers_headers(build):
     assert header(wb["Contracts"]) == CONTRACT_HEADERS
     assert header(wb["Authorities"])[:8] == ["Id", "Name", "Type", "Region", "GSS code",
                                              "Partnerships", "Systems", "Annual cost"]
-    assert header(wb["Authority lines"]) == ["Authority", "Line id", "Name", "Maps to",
-                                             "Statutory", "Delivery"]
+    assert header(wb["Authority lines"]) == ["Authority", "Council", "Line id", "Name",
+                                             "Maps to", "Statutory", "Delivery"]
 
 
 def test_missing_findings_give_sheets_with_headers_and_no_rows(build):
@@ -371,7 +372,8 @@ def test_system_rows_render_every_field(build):
         ("alpha", "a-old"), ("beta", "b-rb")]
     rb = {k: c.value for k, c in systems[0].items()}
     assert rb == {
-        "Authority": "alpha", "System id": "a-rb", "Name": "Revenues", "Product": "iWorld",
+        "Authority": "alpha", "Council": "Alpha District Council", "System id": "a-rb",
+        "Name": "Revenues", "Product": "iWorld",
         "Vendor": "Northgate", "Catalogue product": "NEC Revenues & Benefits",
         "Catalogue vendor": "NEC Software Solutions", "Version": "4.2", "Hosting": "on-premise",
         "Status": "live", "Introduced": 2009, "End of support": dt.datetime(2025, 3, 31),
@@ -397,18 +399,28 @@ def test_contract_rows_have_real_dates_and_money(build):
     path, _ = build()
     a1, b1 = records(open_register(path)["Contracts"])
     assert {k: c.value for k, c in a1.items() if k != "Source"} == {
-        "Authority": "alpha", "Contract id": "A-1", "Supplier": "Northgate Public Services Ltd",
+        "Authority": "alpha", "Council": "Alpha District Council", "Contract id": "A-1",
+        "Supplier": "Northgate Public Services Ltd",
         "Catalogue vendor": "NEC Software Solutions", "Covers": "a-rb",
         "Start": dt.datetime(2019, 4, 1), "End": dt.datetime(2026, 3, 31),
         "Extension until": dt.datetime(2027, 3, 31), "Notice months": 12,
         "Annual value": 180000, "Total value": 1260000, "Route": "framework",
-        "Framework": "RM6194", "SME": "no", "Procurement started": dt.datetime(2018, 6, 1)}
+        "Framework": "RM6194", "SME": "no", "Procurement started": dt.datetime(2018, 6, 1),
+        # as of 2026-11-21 its first end has passed: it runs on its extension, whose
+        # notice date (12 months before) has passed too
+        "Ends": dt.datetime(2027, 3, 31), "On extension": "yes",
+        "Notice by": dt.datetime(2026, 3, 31), "Earliest exit": dt.datetime(2027, 3, 31),
+        "Procurement windows": None}
     for key in ("Start", "End", "Extension until", "Procurement started"):
         assert a1[key].is_date and a1[key].number_format == "yyyy-mm-dd"
     for key in ("Annual value", "Total value"):
         assert a1[key].number_format == '"£"#,##0'
     assert b1["SME"].value == "yes" and b1["Start"].value is None
     assert b1["Catalogue vendor"].value == "Capita"
+    # ended before as of, no extension: it ends when it ended, and can be left now
+    assert (b1["Ends"].value, b1["On extension"].value, b1["Notice by"].value) == (
+        dt.datetime(2026, 9, 30), "no", None)
+    assert b1["Earliest exit"].value == dt.datetime(2026, 11, 21)
 
 
 def test_authorities_carry_the_indicators_with_shares_as_percent(build):
@@ -437,38 +449,51 @@ def test_authority_lines_round_trip_what_the_council_wrote(build):
     path, _ = build()
     rows = [[c.value for c in r.values()] for r in records(open_register(path)["Authority lines"])]
     assert rows == [
-        ["alpha", "council-tax", None, None, "yes", "in-house"],
-        ["alpha", "business-rates", None, None, None, "in-house"],
-        ["alpha", "customer-relationship-management", None, None, None, "in-house"],
-        ["alpha", "tenancy-management", None, None, None, "outsourced"],
-        ["alpha", "pest-control", "Pest control", None, "no", "not-delivered"],
-        ["alpha", "rev", "Revenues (local name)", "housing-benefit", None, None],
-        ["beta", "council-tax", None, None, None, None],
-        ["beta", "housing-benefit", None, None, None, "in-house"]]
+        ["alpha", "Alpha District Council", "council-tax", None, None, "yes", "in-house"],
+        ["alpha", "Alpha District Council", "business-rates", None, None, None, "in-house"],
+        ["alpha", "Alpha District Council", "customer-relationship-management", None, None, None, "in-house"],
+        ["alpha", "Alpha District Council", "tenancy-management", None, None, None, "outsourced"],
+        ["alpha", "Alpha District Council", "pest-control", "Pest control", None, "no", "not-delivered"],
+        ["alpha", "Alpha District Council", "rev", "Revenues (local name)", "housing-benefit", None, None],
+        ["beta", "Beta Borough Council", "council-tax", None, None, None, None],
+        ["beta", "Beta Borough Council", "housing-benefit", None, None, None, "in-house"]]
 
 
-def test_lines_of_business_matrix_shows_live_products_by_function(build):
+def test_lines_of_business_matrix_is_the_shared_landscape_view(build):
     path, _ = build()
     ws = open_register(path)["Lines of business"]
     assert header(ws) == ["Function", "Line id", "Line of business", "Councils",
                           "Alpha District Council", "Beta Borough Council"]
     rows = {r["Line id"].value: [c.value for c in r.values()] for r in records(ws)}
-    # taxonomy order, grouped by function; local lines last
-    assert list(rows) == ["council-tax", "business-rates", "housing-benefit",
-                          "tenancy-management", "financial-management",
-                          "customer-relationship-management", "pest-control"]
+    # the lines councils list or support, by function then name; local lines last
+    assert list(rows) == ["customer-relationship-management", "financial-management",
+                          "tenancy-management", "business-rates", "council-tax",
+                          "housing-benefit", "pest-control"]
     assert rows["council-tax"] == ["Revenues and Benefits", "council-tax", "Council Tax", 2,
                                    "NEC Revenues & Benefits", "Capita Academy Revenues & Benefits"]
     # a local line mapped to the taxonomy counts as the taxonomy line
-    assert rows["housing-benefit"][4:] == ["NEC Revenues & Benefits", "(no live system)"]
-    # retired systems do not count; a listed line without a live system says how it is delivered
+    assert rows["housing-benefit"][4:] == ["NEC Revenues & Benefits", "(no system in service)"]
+    # retired systems do not count; a listed line without a system says how it is delivered
     assert rows["tenancy-management"][3:] == [0, "(outsourced)", None]
     assert rows["financial-management"][4] == "Ledger (bespoke)"
     assert rows["customer-relationship-management"][4] == "Dynamics; Salesforce"
     assert rows["business-rates"][5] is None           # beta does not list it
-    assert rows["council-tax"][3] == 2
-    assert rows["pest-control"] == ["Not in the taxonomy", "pest-control", "Pest control", 0,
-                                    "(not delivered)", None]
+    assert rows["pest-control"] == ["Local to Alpha District Council", "pest-control",
+                                    "Pest control", 0, "(not delivered)", None]
+
+
+def test_the_matrix_counts_retiring_systems_and_shows_planned_ones_apart(build):
+    def change(estate):
+        estate.system("alpha/a-crm1").status = "retiring"
+        estate.system("alpha/a-crm2").status = "planned"
+        estate.system("beta/b-rb").status = "planned"
+
+    path, _ = build(change=change)
+    rows = {r["Line id"].value: [c.value for c in r.values()]
+            for r in records(open_register(path)["Lines of business"])}
+    assert rows["customer-relationship-management"][3:5] == [1, "Dynamics; Salesforce (planned)"]
+    assert rows["council-tax"][3:] == [1, "NEC Revenues & Benefits",
+                                       "Capita Academy Revenues & Benefits (planned)"]
 
 
 # findings and their links -------------------------------------------------------------
@@ -482,7 +507,7 @@ def test_a_duplicate_links_to_the_first_system_it_cites_and_lists_every_row(buil
     assert cell.hyperlink.location == f"'Systems'!A{ROW['alpha/a-crm2']}"
     assert dup["Rows in Systems"].value == "5, 4"
     target = cell.hyperlink.location.split("!")[1]
-    assert wb["Systems"][target].offset(column=1).value == "a-crm2"
+    assert wb["Systems"][target].offset(column=2).value == "a-crm2"
     assert dup["Annual cost"].number_format == '"£"#,##0'
     assert dup["Line of business"].value == "Customer relationship management"
 
@@ -545,12 +570,12 @@ def test_red_amber_green_formatting(build):
     wb = open_register(path)
     systems = wb["Systems"]
     kinds = {str(cf.sqref): [r.type for r in cf.rules] for cf in systems.conditional_formatting}
-    assert kinds == {"X2:X7": ["cellIs", "cellIs", "cellIs"], "W2:W7": ["colorScale"],
-                     "L2:L7": ["cellIs"]}
+    assert kinds == {"Y2:Y7": ["cellIs", "cellIs", "cellIs"], "X2:X7": ["colorScale"],
+                     "M2:M7": ["cellIs"]}
     risk = wb["Legacy risk"]
     kinds = {str(cf.sqref): [r.type for r in cf.rules] for cf in risk.conditional_formatting}
-    assert kinds == {"F2:F3": ["cellIs"] * 3, "E2:E3": ["colorScale"]}
-    red = next(cf for cf in risk.conditional_formatting if str(cf.sqref) == "F2:F3").rules[0]
+    assert kinds == {"G2:G3": ["cellIs"] * 3, "F2:F3": ["colorScale"]}
+    red = next(cf for cf in risk.conditional_formatting if str(cf.sqref) == "G2:G3").rules[0]
     assert red.formula == ['"red"'] and red.dxf.fill.fgColor.rgb.endswith("FFC7CE")
 
 
@@ -850,7 +875,7 @@ def test_a_large_estate_streams_row_by_row(tmp_path, settings, monkeypatch):
     assert [n for title, n in flushed if title == "Systems"][:6] == [500] * 6
     full = open_register(path)
     assert full["Systems"].max_row == 3001 and full["Legacy risk"].max_row == 3001
-    assert full["Systems"].tables["tblSystems"].ref == "A1:Z3001"
+    assert full["Systems"].tables["tblSystems"].ref == "A1:AA3001"
     assert full["Legacy risk"]["A3001"].hyperlink.location == "'Systems'!A3001"
 
 
@@ -889,3 +914,121 @@ def test_json_findings_render_like_the_dict(build, tmp_path):
     """analysis.json round trip: what the pipeline writes renders the same."""
     path, _ = build(findings=json.loads(json.dumps(FINDINGS)))
     assert records(open_register(path)["Procurement windows"])[0]["Start"].is_date
+
+
+# printing and linking up ----------------------------------------------------------------
+
+def test_every_sheet_prints_landscape_one_page_wide_with_its_header_repeated(build):
+    path, _ = build()
+    wb = open_register(path)
+    for ws in wb:
+        setup = ws.page_setup
+        assert setup.orientation == "landscape", ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert (setup.fitToWidth, setup.fitToHeight) == (1, 0), ws.title
+        assert ws.print_title_rows == "$1:$1", ws.title
+        (table,) = ws.tables.values()
+        last = "$".join(re.fullmatch(r"A1:([A-Z]+)(\d+)", table.ref).groups())
+        if ws.title != "Summary":          # the table is the print area
+            assert str(ws.print_area) == f"'{ws.title}'!$A$1:${last}", ws.title
+    # wide sheets go on A3 so that their text stays readable; narrow ones on A4
+    assert wb["Systems"].page_setup.paperSize == 8
+    assert wb["Summary"].page_setup.paperSize == 9
+    # the matrix keeps the line's function, id and name on every page
+    assert wb["Lines of business"].print_title_cols == "$A:$C"
+    # Summary prints the notes below its table too
+    summary = wb["Summary"]
+    assert str(summary.print_area) == f"'Summary'!$A$1:$C${summary.max_row}"
+
+
+def test_the_matrix_prints_ten_councils_a_page(tmp_path, settings):
+    estate = _big_estate(systems_per_council=1, councils=25)
+    path = tmp_path / "wide.xlsx"
+    write_register(estate, {}, path, settings)
+    ws = open_register(path)["Lines of business"]
+    assert ws.page_setup.fitToWidth == 3 and ws.print_title_cols == "$A:$C"
+
+
+def test_windows_carry_their_reference_and_contracts_link_to_them(build):
+    findings = copy.deepcopy(FINDINGS)
+    findings["procurement_windows"][0]["ref"] = "W1"
+    path, _ = build(findings=findings)
+    wb = open_register(path)
+    (window,) = records(wb["Procurement windows"])
+    assert header(wb["Procurement windows"])[0] == "Window" and window["Window"].value == "W1"
+    assert window["Council names"].value == "Alpha District Council, Beta Borough Council"
+    a1, b1 = records(wb["Contracts"])
+    for contract in (a1, b1):
+        assert contract["Procurement windows"].value == "W1"
+        assert contract["Procurement windows"].hyperlink.location == "'Procurement windows'!A2"
+
+
+def test_windows_without_a_reference_are_not_numbered_here(build):
+    path, _ = build()          # FINDINGS' window has no "ref"
+    wb = open_register(path)
+    (window,) = records(wb["Procurement windows"])
+    assert window["Window"].value is None
+    assert [c["Procurement windows"].value for c in records(wb["Contracts"])] == [None, None]
+
+
+def test_councils_are_named_beside_their_ids(build):
+    path, _ = build()
+    wb = open_register(path)
+    (dup,) = records(wb["Duplicates"])
+    assert (dup["Authority"].value, dup["Council"].value) == ("alpha", "Alpha District Council")
+    risks = records(wb["Legacy risk"])
+    assert [r["Council"].value for r in risks] == ["Alpha District Council", "Beta Borough Council"]
+    (shared,) = records(wb["Shared products"])
+    assert shared["Council names"].value == "Alpha District Council, Beta Borough Council"
+    (cand,) = records(wb["Consolidation candidates"])
+    assert cand["Council names"].value == "Alpha District Council, Beta Borough Council"
+
+
+def _serial(day):
+    return str((day - dt.date(1899, 12, 30)).days)
+
+
+def test_contracts_ending_within_the_horizon_and_passed_dates_are_highlighted(build, settings):
+    path, _ = build()
+    wb = open_register(path)
+    horizon = dt.date(2028, 5, 21)         # 18 months (expiring_months) after 2026-11-21
+    assert settings.expiring_months == 18
+
+    def rules(ws):
+        heads = header(ws)
+        return {(heads[openpyxl.utils.cell.range_boundaries(str(cf.sqref))[0] - 1], r.operator,
+                 tuple(r.formula)):
+                r.dxf.fill.fgColor.rgb[-6:] for cf in ws.conditional_formatting for r in cf.rules
+                if r.type == "cellIs"}
+
+    contracts = rules(wb["Contracts"])
+    assert contracts[("Ends", "between", (_serial(settings.as_of), _serial(horizon)))] == "FFEB9C"
+    assert contracts[("Notice by", "lessThan", (_serial(settings.as_of),))] == "FFC7CE"
+    windows = rules(wb["Procurement windows"])
+    assert windows[("Must start by", "lessThan", (_serial(settings.as_of),))] == "FFC7CE"
+    assert windows[("Start", "between", (_serial(settings.as_of), _serial(horizon)))] == "FFEB9C"
+
+
+def test_a_long_reasons_cell_is_cut_with_a_pointer_to_analysis_json(build):
+    findings = copy.deepcopy(FINDINGS)
+    findings["duplicates"][0]["reasons"] = [f"Reason number {i} is here." for i in range(200)]
+    path, _ = build(findings=findings)
+    (dup,) = records(open_register(path)["Duplicates"])
+    text = dup["Reasons"].value
+    assert 900 <= len(text) <= 1000
+    assert text.startswith("Reason number 0 is here. Reason number 1")
+    assert text.endswith(" ... (full text in analysis.json)")
+    assert text[:-len(" ... (full text in analysis.json)")].endswith("is here.")
+
+
+def test_summary_counts_are_the_findings_counts(build):
+    path, _ = build()
+    rows = {r["Measure"].value: r["Value"].value for r in records(open_register(path)["Summary"])}
+    # 1 duplicate + 1 shared + 1 candidate + 1 window + 1 concentration + 2 risks + 5 deps
+    assert rows["Findings"] == 12
+    assert (rows["Data-quality warnings"], rows["Data-quality notes"]) == (1, 1)
+    findings = copy.deepcopy(FINDINGS)
+    findings["summary"].update(findings=40, warnings=7, notes=3)     # the run's own counts
+    path, _ = build(findings=findings)
+    rows = {r["Measure"].value: r["Value"].value for r in records(open_register(path)["Summary"])}
+    assert (rows["Findings"], rows["Data-quality warnings"], rows["Data-quality notes"]) == (40, 7, 3)

@@ -227,3 +227,19 @@ def test_libreoffice_opens_it_and_reads_the_text_as_written(tmp_path):
     assert rows[0] == ["text", "date"]
     assert [r[0] for r in rows[1:]] == texts        # shown as written, never evaluated
     assert {r[1] for r in rows[1:]} == {"2027-03-31"}
+
+
+def test_wrapped_columns_wrap_and_their_rows_are_tall_enough(tmp_path):
+    def build(wb):
+        ws = wb.sheet("Wrap", [10, 20], wrap=[1])
+        ws.append(["short", "fits"])
+        ws.append(["short", "word " * 28])               # 140 characters: 5 lines of 28
+        ws.append(["x" * 100, "two\nlines"])              # column A does not wrap
+        ws.close()
+
+    ws = load(write(tmp_path / "w.xlsx", build))["Wrap"]
+    assert ws["B2"].alignment.wrap_text and not ws["A2"].alignment.wrap_text
+    assert ws["A2"].alignment.vertical == "top"
+    assert ws.row_dimensions[1].height is None
+    assert ws.row_dimensions[2].height == 5 * 15
+    assert ws.row_dimensions[3].height == 2 * 15

@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Optional
 
+from estate.analyses._contracts import add_months
+from estate.render.views import Names
 from estate.render.xlsx import Highlight, Print, clean, excel_date
 
 #: a finding's reasons cell holds at most about this many characters
@@ -29,6 +31,11 @@ class Col:
     kind: str = "text"     # text | int | money | date | share | decimal
     choices: tuple = ()    # drop-down list
     check: Optional[str] = None   # "year" | "whole" | "months" | "money" | "date"
+    wrap: Optional[int] = None    # long text wraps at this width (None: the default; 0: never)
+
+
+#: a finding's reasons: the column people read, so it wraps wider than the rest
+REASONS = Col("Reasons", wrap=60)
 
 
 class Typed:
@@ -139,9 +146,14 @@ def reasons(item) -> Optional[str]:
             if reason:
                 text += (" " if text.endswith((".", "!", "?")) else "; ") * bool(text) + reason
     if len(text) > MAX_REASONS:
-        cut = text[:MAX_REASONS - len(REASONS_CUT)]
-        cut = cut[:cut.rfind(" ")] if " " in cut[-40:] else cut
-        text = cut.rstrip(" ;,") + REASONS_CUT
+        limit = MAX_REASONS - len(REASONS_CUT)
+        cut = text[:limit + 1]              # one more: a sentence or word may end just there
+        stop = max(cut.rfind(". "), cut.rfind("; "))
+        if stop > limit - 300:
+            cut = cut[:stop + 1]            # at the end of a sentence, if one ends late
+        elif " " in cut[-40:]:
+            cut = cut[:cut.rfind(" ")]      # else at a word
+        text = cut[:limit].rstrip(" ;,") + REASONS_CUT
     return text or None
 
 
@@ -163,7 +175,8 @@ def items(findings: dict, key: str) -> list:
 class Context:
     """Everything the sheets share: the estate, the findings, where each row lands.
 
-    ``as_of`` is the run's (``settings.as_of``), never the day the register is written.
+    ``as_of`` is the run's (``settings.as_of``), never the day the register is written;
+    the planning horizon is ``settings.expiring_months`` after it.
     """
 
     def __init__(self, estate, findings: dict, settings):
@@ -171,7 +184,10 @@ class Context:
         self.findings = findings if isinstance(findings, dict) else {}
         self.settings = settings
         self.as_of: dt.date = settings.as_of
+        #: the planning horizon: contracts ending before it are highlighted
+        self.horizon: dt.date = add_months(self.as_of, settings.expiring_months)
         self.catalogue = estate.catalogue
+        self.names = Names(estate)
         self.system_rows = {s.qid: row for row, s in enumerate(estate.systems(), 2)}
         self.contract_rows = {c.qid: row for row, c in enumerate(estate.contracts(), 2)}
 
@@ -200,6 +216,20 @@ class Context:
         if isinstance(authority_ids, str):
             authority_ids = [authority_ids]
         return joined(self.council_name(a) or a for a in authority_ids or () if a)
+
+    def window_refs(self) -> dict:
+        """{contract id: linked text of the references (W1, W2...) of the procurement
+        windows holding it, linking to the first}; windows are numbered by the findings'
+        ``ref`` alone, so a window without one is not listed."""
+        found: dict = {}
+        for row, w in enumerate(items(self.findings, "procurement_windows"), 2):
+            ref = w.get("ref")
+            for qid in w.get("contracts") or () if ref else ():
+                found.setdefault(qid, []).append((str(ref), row))
+        return {qid: Link(", ".join(ref for ref, _ in refs),
+                          f"'Procurement windows'!A{refs[0][1]}",
+                          f"Go to window {refs[0][0]} in Procurement windows")
+                for qid, refs in found.items()}
 
     def cite(self, ids, kind: str = "system"):
         """(linked cell text, "Rows in ..." text) for a list of cited systems or contracts."""

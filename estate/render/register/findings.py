@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from typing import Iterator, Optional
 
-from estate.render.register.base import (Col, Context, Sheet, as_number, column_range, counts,
+from estate.render.register.base import (AMBER, REASONS, RED, Col, Context, Sheet, as_number,
+                                         column_range, counts, dates_before, dates_between,
                                          items, joined, rag, reasons, score_scale)
 
 
 DUPLICATE_COLUMNS = [
-    Col("Authority"), Col("Line of business"), Col("Line id"), Col("Systems"),
+    Col("Authority"), Col("Council"), Col("Line of business"), Col("Line id"), Col("Systems"),
     Col("Rows in Systems"), Col("Products"), Col("Retiring"), Col("Planned"),
-    Col("Annual cost", "money"), Col("Reasons"),
+    Col("Annual cost", "money"), REASONS,
 ]
 
 
@@ -24,14 +25,15 @@ def _duplicates(ctx: Context) -> Iterator[list]:
     for d in items(ctx.findings, "duplicates"):
         systems, rows = ctx.cite(d.get("systems"))
         line = d.get("line_of_business")
-        yield [d.get("authority"), d.get("line_name") or ctx.line_name(line), line, systems, rows,
+        yield [d.get("authority"), ctx.council_name(d.get("authority")), d.get("line_name") or ctx.line_name(line), line, systems, rows,
                joined(d.get("products")), joined(d.get("retiring")), joined(d.get("planned")),
                d.get("annual_cost"), reasons(d)]
 
 
 SHARED_COLUMNS = [
-    Col("Product"), Col("Vendor"), Col("Councils", "int"), Col("Authorities"), Col("Systems"),
-    Col("Rows in Systems"), Col("Spellings"), Col("Annual cost", "money"), Col("Reasons"),
+    Col("Product"), Col("Vendor"), Col("Councils", "int"), Col("Authorities"),
+    Col("Council names"), Col("Systems"),
+    Col("Rows in Systems"), Col("Spellings"), Col("Annual cost", "money"), REASONS,
 ]
 
 
@@ -41,16 +43,18 @@ def _shared(ctx: Context) -> Iterator[list]:
         authorities = p.get("authorities") or []
         yield [p.get("product_name") or ctx.product_name(p.get("product")),
                p.get("vendor_name") or ctx.vendor_name(p.get("vendor")), len(authorities),
-               joined(authorities), systems, rows, joined(p.get("spellings")),
+               joined(authorities), ctx.council_names(authorities), systems, rows,
+               joined(p.get("spellings")),
                p.get("annual_cost"), reasons(p)]
 
 
 CONSOLIDATION_COLUMNS = [
     Col("Line of business"), Col("Line id"), Col("Group"), Col("Group kind"),
-    Col("Councils", "int"), Col("Authorities"), Col("Systems"), Col("Rows in Systems"),
+    Col("Councils", "int"), Col("Authorities"), Col("Council names"), Col("Systems"),
+    Col("Rows in Systems"),
     Col("Products"), Col("Recommended product"), Col("Annual cost", "money"),
     Col("Estimated annual saving", "money"), Col("Saving model"), Col("Contracts"),
-    Col("Earliest exit", "date"), Col("Blast radius"), Col("Reasons"),
+    Col("Earliest exit", "date"), Col("Blast radius"), REASONS,
 ]
 
 
@@ -75,17 +79,18 @@ def _consolidation(ctx: Context) -> Iterator[list]:
         line = c.get("line_of_business")
         yield [c.get("line_name") or ctx.line_name(line), line,
                group.get("name") or group.get("id"), group.get("kind"), len(authorities),
-               joined(authorities), systems, rows, _product_summary(c.get("products")),
+               joined(authorities), ctx.council_names(authorities), systems, rows,
+               _product_summary(c.get("products")),
                c.get("recommended_product_name") or ctx.product_name(c.get("recommended_product")),
                c.get("annual_cost"), c.get("estimated_annual_saving"), c.get("saving_model"),
                contracts, c.get("earliest_exit"), joined(c.get("blast_radius")), reasons(c)]
 
 
 WINDOW_COLUMNS = [
-    Col("Start", "date"), Col("End", "date"), Col("Must start by", "date"),
+    Col("Window"), Col("Start", "date"), Col("End", "date"), Col("Must start by", "date"),
     Col("Line of business"), Col("Line id"), Col("Product"), Col("Contracts"),
-    Col("Rows in Contracts"), Col("Authorities"), Col("Suppliers"),
-    Col("Combined annual value", "money"), Col("Reasons"),
+    Col("Rows in Contracts"), Col("Authorities"), Col("Council names"), Col("Suppliers"),
+    Col("Combined annual value", "money"), REASONS,
 ]
 
 
@@ -93,10 +98,11 @@ def _windows(ctx: Context) -> Iterator[list]:
     for w in items(ctx.findings, "procurement_windows"):
         contracts, rows = ctx.cite(w.get("contracts"), "contract")
         line = w.get("line_of_business")
-        yield [w.get("start"), w.get("end"), w.get("must_start_by"),
+        yield [w.get("ref"), w.get("start"), w.get("end"), w.get("must_start_by"),
                w.get("line_name") or ctx.line_name(line), line,
                w.get("product_name") or ctx.product_name(w.get("product")),
                contracts, rows, joined(w.get("authorities")),
+               ctx.council_names(w.get("authorities")),
                joined(ctx.vendor_name(v) for v in w.get("suppliers") or ()),
                w.get("combined_annual_value"), reasons(w)]
 
@@ -104,7 +110,7 @@ def _windows(ctx: Context) -> Iterator[list]:
 CONCENTRATION_COLUMNS = [
     Col("Line of business"), Col("Line id"), Col("Basis"), Col("HHI", "int"),
     Col("Leading vendor"), Col("Leading share", "share"), Col("Vendors"), Col("Councils", "int"),
-    Col("Reasons"),
+    REASONS,
 ]
 
 
@@ -124,15 +130,22 @@ def _concentration(ctx: Context) -> Iterator[list]:
                len(councils) if isinstance(councils, list) else councils, reasons(c)]
 
 
+def _windows_formats(ctx: Context):
+    def formats(ws, col, last):
+        dates_before(ws, column_range(col, "Must start by", last), ctx.as_of, RED)
+        dates_between(ws, column_range(col, "Start", last), ctx.as_of, ctx.horizon, AMBER)
+    return formats
+
+
 def _concentration_formats(ws, col, last):
     score_scale(ws, column_range(col, "HHI", last), high=10000)
 
 
 RISK_COLUMNS = [
-    Col("System"), Col("Name"), Col("Authority"), Col("Product"), Col("Score", "int"),
+    Col("System"), Col("Name"), Col("Authority"), Col("Council"), Col("Product"), Col("Score", "int"),
     Col("Rating"), Col("Disposition"), Col("Likelihood", "decimal"), Col("Impact", "decimal"),
     Col("Business value", "decimal"), Col("Technical health", "decimal"), Col("Not judged"),
-    Col("Reasons"),
+    REASONS,
 ]
 
 
@@ -140,6 +153,7 @@ def _risks(ctx: Context) -> Iterator[list]:
     for r in items(ctx.findings, "legacy_risks"):
         system, _ = ctx.cite(r.get("system"))
         yield [system, r.get("name") or ctx.system_name(r.get("system")), r.get("authority"),
+               ctx.council_name(r.get("authority")),
                ctx.product_name(r.get("product")), r.get("score"), r.get("rating"),
                r.get("disposition"), r.get("likelihood"), r.get("impact"),
                r.get("business_value"), r.get("technical_health"),
@@ -153,7 +167,7 @@ def _risk_formats(ws, col, last):
 
 DEPENDENCY_COLUMNS = [
     Col("Kind"), Col("System"), Col("Name"), Col("Related systems"), Col("Dependents", "int"),
-    Col("Direct dependents", "int"), Col("Via"), Col("File"), Col("Line", "int"), Col("Reasons"),
+    Col("Direct dependents", "int"), Col("Via"), Col("File"), Col("Line", "int"), REASONS,
 ]
 
 
@@ -209,7 +223,8 @@ def finding_sheets(ctx: Context) -> list:
         Sheet("Duplicates", DUPLICATE_COLUMNS, lambda: _duplicates(ctx)),
         Sheet("Shared products", SHARED_COLUMNS, lambda: _shared(ctx)),
         Sheet("Consolidation candidates", CONSOLIDATION_COLUMNS, lambda: _consolidation(ctx)),
-        Sheet("Procurement windows", WINDOW_COLUMNS, lambda: _windows(ctx)),
+        Sheet("Procurement windows", WINDOW_COLUMNS, lambda: _windows(ctx),
+              _windows_formats(ctx)),
         Sheet("Supplier concentration", CONCENTRATION_COLUMNS, lambda: _concentration(ctx),
               _concentration_formats),
         Sheet("Legacy risk", RISK_COLUMNS, lambda: _risks(ctx), _risk_formats),

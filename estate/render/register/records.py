@@ -7,17 +7,22 @@ Their sheet names and column headers are a contract with
 
 from __future__ import annotations
 
+import math
 from typing import Iterator, Optional
 
 from estate.model.records import AUTHORITY_TYPES, CRITICALITY, DELIVERY, HOSTING, ROUTES, STATUS
-from estate.render.register.base import (RED, YES_NO, Col, Context, Sheet, column_range, counts,
-                                         dates_before, items, joined, rag, reasons, score_scale,
-                                         yes_no)
-from estate.render.xlsx import clean
+from estate.render.register.base import (AMBER, REASONS, RED, YES_NO, Col, Context, Sheet,
+                                         column_range, counts, dates_before, dates_between, items,
+                                         joined, rag, reasons, score_scale, yes_no)
+from estate.render.views import IN_SERVICE, PLANNED, contract_status, landscape
+from estate.render.xlsx import Print, clean
+
+#: the lines-of-business matrix prints this many councils' columns a page
+MATRIX_COUNCILS_A_PAGE = 10
 
 
 SYSTEM_COLUMNS = [
-    Col("Authority"), Col("System id"), Col("Name"), Col("Product"), Col("Vendor"),
+    Col("Authority"), Col("Council"), Col("System id"), Col("Name"), Col("Product"), Col("Vendor"),
     Col("Catalogue product"), Col("Catalogue vendor"), Col("Version"),
     Col("Hosting", choices=HOSTING), Col("Status", choices=STATUS),
     Col("Introduced", "int", check="year"), Col("End of support", "date", check="date"),
@@ -29,12 +34,14 @@ SYSTEM_COLUMNS = [
 ]
 
 CONTRACT_COLUMNS = [
-    Col("Authority"), Col("Contract id"), Col("Supplier"), Col("Catalogue vendor"), Col("Covers"),
+    Col("Authority"), Col("Council"), Col("Contract id"), Col("Supplier"), Col("Catalogue vendor"), Col("Covers"),
     Col("Start", "date", check="date"), Col("End", "date", check="date"),
     Col("Extension until", "date", check="date"), Col("Notice months", "int", check="months"),
     Col("Annual value", "money", check="money"), Col("Total value", "money", check="money"),
     Col("Route", choices=ROUTES), Col("Framework"), Col("SME", choices=YES_NO),
-    Col("Procurement started", "date", check="date"), Col("Source"),
+    Col("Procurement started", "date", check="date"),
+    Col("Ends", "date"), Col("On extension"), Col("Notice by", "date"),
+    Col("Earliest exit", "date"), Col("Procurement windows"), Col("Source"),
 ]
 
 #: per-council indicators: (header, key in findings["authorities"][], kind)
@@ -62,7 +69,8 @@ INDICATORS = [
 AUTHORITY_COLUMNS = [
     Col("Id"), Col("Name"), Col("Type", choices=AUTHORITY_TYPES), Col("Region"), Col("GSS code"),
     Col("Partnerships"), Col("Systems", "int"), Col("Annual cost", "money"),
-] + [Col(h, "text" if k == "link" else k) for h, _, k in INDICATORS]
+] + [REASONS if key == "reasons" else Col(h, "text" if k == "link" else k)
+      for h, key, k in INDICATORS]
 
 
 def _authorities(ctx: Context) -> Iterator[list]:
@@ -99,7 +107,7 @@ def _systems(ctx: Context) -> Iterator[list]:
                 if s.product_id in ctx.catalogue.products else None
             cat_vendor = ctx.catalogue.vendors[s.vendor_id].name \
                 if s.vendor_id in ctx.catalogue.vendors else None
-        yield [s.authority, s.id, s.name, s.product, s.vendor, cat_product, cat_vendor,
+        yield [s.authority, ctx.council_name(s.authority), s.id, s.name, s.product, s.vendor, cat_product, cat_vendor,
                s.version, s.hosting, s.status, s.introduced, s.end_of_support,
                joined(s.supports), _depends(s), yes_no(s.data.personal_data),
                yes_no(s.data.api), joined(s.data.export_formats),
@@ -117,12 +125,24 @@ def _systems_formats(ctx: Context):
 
 
 def _contracts(ctx: Context) -> Iterator[list]:
+    windows = ctx.window_refs()
     for c in ctx.estate.contracts():
         vendor = ctx.catalogue.vendors.get(c.vendor_id) if c.vendor_id else None
-        yield [c.authority, c.id, c.supplier, vendor.name if vendor else None, joined(c.covers),
+        status = contract_status(c, ctx.as_of) if c.end else {}
+        yield [c.authority, ctx.council_name(c.authority), c.id, c.supplier,
+               vendor.name if vendor else None, joined(c.covers),
                c.start, c.end, c.extension_until, c.notice_months, c.annual_value,
                c.total_value, c.route, c.framework, yes_no(c.sme), c.procurement_started,
+               status.get("end"), yes_no(status.get("extended")), status.get("notice_by"),
+               status.get("earliest_exit"), windows.get(c.qid),
                c.src.file if c.src else None]
+
+
+def _contracts_formats(ctx: Context):
+    def formats(ws, col, last):
+        dates_between(ws, column_range(col, "Ends", last), ctx.as_of, ctx.horizon, AMBER)
+        dates_before(ws, column_range(col, "Notice by", last), ctx.as_of, RED)
+    return formats
 
 
 def _authority_headers(ctx: Context) -> list:
@@ -142,68 +162,35 @@ def _matrix_columns(ctx: Context) -> list:
         [Col(name) for name in _authority_headers(ctx)]
 
 
+#: what a matrix cell without a system in service says, by the view's state and delivery
+EMPTY_CELL = {"not-delivered": "(not delivered)", "no-system": "(no system in service)"}
+
+
+def _matrix_cell(cell: dict) -> Optional[str]:
+    labels = sorted({f"{s['name']} (bespoke)" if s["bespoke"] else s["product"]
+                     for s in cell["systems"] if s["status"] in IN_SERVICE})
+    planned = sorted({f"{s['product'] or s['name']} (planned)"
+                      for s in cell["systems"] if s["status"] == PLANNED})
+    if labels or planned:
+        return "; ".join(labels + planned)
+    delivery = cell.get("delivery")
+    if cell["state"] == "no-system" and delivery not in (None, "in-house"):
+        return f"({delivery.replace('-', ' ')})"          # outsourced, shared service...
+    return EMPTY_CELL.get(cell["state"])
+
+
 def _matrix(ctx: Context) -> Iterator[list]:
-    """Taxonomy lines (grouped by function) x councils: the products of live systems."""
-    taxonomy = ctx.catalogue.lines_of_business
-    authorities = list(ctx.estate.authorities.values())
-    cells: dict = {}          # (line, authority index) -> set of product labels
-    local: dict = {}          # local line id -> name
-    for i, a in enumerate(authorities):
-        for s in a.systems.values():
-            if s.status != "live":
-                continue
-            if s.product_id in ctx.catalogue.products:
-                label = ctx.catalogue.products[s.product_id].name
-            elif s.bespoke:
-                label = f"{s.name} (bespoke)"
-            else:
-                label = s.product or s.name
-            for line_id in s.supports:
-                key = a.taxonomy_of(line_id) or (line_id if line_id in taxonomy else None)
-                if key is None:
-                    key = f"local:{line_id}"
-                    local.setdefault(line_id, ctx.estate.line_name(line_id))
-                cells.setdefault((key, i), set()).add(label)
-        for line in a.lines.values():
-            if not line.implicit and not line.taxonomy_id and line.id not in taxonomy:
-                local.setdefault(line.id, line.name or ctx.estate.line_name(line.id))
-
-    # the lines each council lists itself, by the taxonomy id they stand for
-    listed = [{line.taxonomy_id: line for line in a.lines.values()
-               if line.taxonomy_id and not line.implicit} for a in authorities]
-
-    def status(i, key, line_id):
-        a = authorities[i]
-        if key.startswith("local:"):
-            line = a.lines.get(line_id)
-        else:
-            line = listed[i].get(key)
-        if line is None or line.implicit:
-            return None
-        if line.delivery in (None, "in-house"):
-            return "(no live system)"
-        return f"({line.delivery.replace('-', ' ')})"     # outsourced, shared service...
-
-    def row(function, key, line_id, name):
-        values = []
-        for i in range(len(authorities)):
-            labels = cells.get((key, i))
-            values.append("; ".join(sorted(labels)) if labels else status(i, key, line_id))
-        councils = sum(1 for i in range(len(authorities)) if (key, i) in cells)
-        return [function, line_id, name, councils] + values
-
-    by_function: dict = {}
-    for line in taxonomy.values():
-        by_function.setdefault(line.function or "Other", []).append(line)
-    for function, lines in by_function.items():
-        for line in lines:
-            yield row(function, line.id, line.id, line.name)
-    for line_id in sorted(local):
-        yield row("Not in the taxonomy", f"local:{line_id}", line_id, local[line_id])
+    """Lines of business x councils, as the shared view builds them
+    (:func:`estate.render.views.landscape`): the products of the systems in service."""
+    view = landscape(ctx.estate, ctx.names)
+    for row in view["rows"] if view else ():
+        line_id = row["id"].partition("/")[2] if row["local"] else row["id"]
+        yield [row["function"], line_id, row["name"], row["councils"]] + \
+            [_matrix_cell(cell) for cell in row["cells"]]
 
 
 AUTHORITY_LINE_COLUMNS = [
-    Col("Authority"), Col("Line id"), Col("Name"), Col("Maps to"),
+    Col("Authority"), Col("Council"), Col("Line id"), Col("Name"), Col("Maps to"),
     Col("Statutory", choices=YES_NO), Col("Delivery", choices=DELIVERY),
 ]
 
@@ -213,7 +200,7 @@ def _authority_lines(ctx: Context) -> Iterator[list]:
         for line in a.lines.values():
             if line.implicit:
                 continue      # not written in the inventory: a system supports it
-            yield [a.id, line.id, line.name, line.maps_to, yes_no(line.statutory), line.delivery]
+            yield [a.id, ctx.council_name(a.id), line.id, line.name, line.maps_to, yes_no(line.statutory), line.delivery]
 
 
 
@@ -222,7 +209,9 @@ def record_sheets(ctx: Context) -> list:
     return [
         Sheet("Authorities", AUTHORITY_COLUMNS, lambda: _authorities(ctx)),
         Sheet("Systems", SYSTEM_COLUMNS, lambda: _systems(ctx), _systems_formats(ctx)),
-        Sheet("Contracts", CONTRACT_COLUMNS, lambda: _contracts(ctx)),
-        Sheet("Lines of business", _matrix_columns(ctx), lambda: _matrix(ctx)),
+        Sheet("Contracts", CONTRACT_COLUMNS, lambda: _contracts(ctx), _contracts_formats(ctx)),
+        Sheet("Lines of business", _matrix_columns(ctx), lambda: _matrix(ctx),
+              print=Print(title_columns=3, fit_width=max(1, math.ceil(
+                  len(ctx.estate.authorities) / MATRIX_COUNCILS_A_PAGE)))),
         Sheet("Authority lines", AUTHORITY_LINE_COLUMNS, lambda: _authority_lines(ctx)),
     ]

@@ -3,6 +3,7 @@ to it), and how to read the register."""
 
 from __future__ import annotations
 
+import textwrap
 from typing import Iterator, Optional
 
 from estate import __version__
@@ -11,7 +12,7 @@ from estate.render.xlsx import Cell, Style
 
 BOLD = Style(bold=True)
 
-SUMMARY_COLUMNS = [Col("Measure"), Col("Value", "int"), Col("Note")]
+SUMMARY_COLUMNS = [Col("Measure", wrap=0), Col("Value", "int"), Col("Note", wrap=60)]
 
 #: (sheet title, findings key, what one row is) for the Summary's list of findings
 FINDING_SHEETS = [
@@ -59,6 +60,24 @@ def _dependency_count(findings: dict) -> Optional[int]:
     return sum(len(v) for v in deps.values() if isinstance(v, list))
 
 
+def finding_counts(findings: dict) -> dict:
+    """{"findings", "warnings", "notes"}: the run's counts as its summary gives them
+    (``summary.findings`` / ``warnings`` / ``notes``), else counted from the lists: the
+    rows of every finding list but data quality, and data quality's warnings and notes
+    (severity ``info``).  The command line prints the same figures."""
+    given = findings.get("summary")
+    given = given if isinstance(given, dict) else {}
+    quality = items(findings, "data_quality")
+    counted = {
+        "findings": sum(_dependency_count(findings) or 0 if key == "dependencies"
+                        else len(items(findings, key))
+                        for _, key, _ in FINDING_SHEETS if key != "data_quality"),
+        "warnings": sum(1 for q in quality if q.get("severity") == "warning"),
+        "notes": sum(1 for q in quality if q.get("severity") == "info"),
+    }
+    return {k: given[k] if isinstance(given.get(k), int) else v for k, v in counted.items()}
+
+
 def _summary(ctx: Context) -> Iterator[list]:
     s = ctx.findings.get("summary")
     s = s if isinstance(s, dict) else {}
@@ -87,6 +106,13 @@ def _summary(ctx: Context) -> Iterator[list]:
         if key not in ctx.findings:
             note += " (not analysed in this run)"
         yield [Link(title, f"'{title}'!A1", f"Go to {title}"), count, note]
+    counts = finding_counts(ctx.findings)
+    yield ["Findings", counts["findings"],
+           "rows of the finding sheets above, data quality apart"]
+    yield ["Data-quality warnings", counts["warnings"],
+           "problems in the inventories worth fixing (Data quality, severity warning)"]
+    yield ["Data-quality notes", counts["notes"],
+           "things to know about the inventories (Data quality, severity info)"]
     risks = items(ctx.findings, "legacy_risks")
     if risks:
         yield ["Systems rated red for legacy risk",
@@ -94,9 +120,15 @@ def _summary(ctx: Context) -> Iterator[list]:
     yield ["Written by", f"estate {__version__}", None]
 
 
+#: the notes below the table are cut into lines this long, to print within the table's width
+NOTE_LINE = 100
+
+
 def _how_to_read() -> Iterator[list]:
-    for i, line in enumerate(HOW_TO_READ):
-        yield [Cell(line, BOLD) if i == 0 else line]
+    yield [Cell(HOW_TO_READ[0], BOLD)]
+    for paragraph in HOW_TO_READ[1:]:
+        for line in textwrap.wrap(paragraph, NOTE_LINE):
+            yield [line]
 
 
 def summary_sheet(ctx: Context) -> Sheet:
