@@ -16,6 +16,7 @@ from typing import Iterable, Optional
 from estate.errors import Problem
 from estate.model.catalogue import default_catalogue_files
 from estate.model.codes import name_of
+from estate.model.files import DEFAULT_MAX_FILE_BYTES
 from estate.collector import collector_off
 from estate.model.loader import Positions, discover, parse_file
 from estate.model.parsing import iter_parse, parse_files
@@ -35,7 +36,8 @@ def build_graph(estate: Estate):
 
 @lru_cache(maxsize=1)
 def _default_catalogue() -> tuple:
-    return tuple(parse_file(path) for path in default_catalogue_files())
+    # package data: the default limit, whatever limit the inputs are read under
+    return tuple(parse_file(path, DEFAULT_MAX_FILE_BYTES) for path in default_catalogue_files())
 
 
 def _remembered(parsed, positions: Positions, progress):
@@ -48,13 +50,16 @@ def _remembered(parsed, positions: Positions, progress):
 
 
 def load(paths: Iterable[str], *, default_catalogue: bool = True, jobs: int = 1,
-         parse: Optional[callable] = None, cache=None, progress=None) -> Estate:
+         parse: Optional[callable] = None, cache=None, progress=None,
+         max_file_bytes: Optional[int] = None) -> Estate:
     """Load and validate every inventory under ``paths``.
 
     Raises :class:`~estate.errors.UsageError` when a path does not exist.  Invalid
     inventories do not raise: check ``estate.errors``.  ``jobs`` worker processes parse
     the files; ``cache`` (a :class:`~estate.model.parse_cache.ParseCache`) keeps parses between runs;
-    ``progress`` receives the stages (:mod:`estate.progress`).
+    ``progress`` receives the stages (:mod:`estate.progress`).  Each file is read only if
+    it is a regular file of at most ``max_file_bytes`` (None: ``$ESTATE_MAX_FILE_BYTES``,
+    else 64 MiB; :mod:`estate.model.files`); any other is reported (E105, E106).
 
     ``estate.positions`` is a :class:`~estate.model.loader.Positions` that locates any
     key path of the inputs from the index kept while parsing (no YAML is read again).
@@ -66,7 +71,8 @@ def load(paths: Iterable[str], *, default_catalogue: bool = True, jobs: int = 1,
     if parse is not None:
         parsed = parse(files, jobs) if files else []
     else:
-        parsed = iter_parse(files, jobs, cache=cache, progress=progress) if files else []
+        parsed = iter_parse(files, jobs, cache=cache, progress=progress,
+                            limit=max_file_bytes) if files else []
     with collector_off(settle=True):
         estate = build_estate(_remembered(parsed, positions, progress), defaults)
         if not files:

@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 import re
 from typing import Any, Optional
 
 from estate.errors import Problem
 from estate.model import records as R
 from estate.model.codes import name_of, severity_of
-from estate.model.loader import BadDate
-from estate.model.schema import MONEY_TEXT, SLUG
+from estate.model.loader import BadDate, BadNumber
+from estate.model.schema import MAX_MONEY, MAX_YEAR, MIN_YEAR, MONEY_TEXT, SLUG
 
 
 def did_you_mean(value: str, choices, hint_prefix: str = "did you mean") -> Optional[str]:
     choices = sorted(choices)
+    value = str(value)      # a YAML key may be a number, a date or null
     close = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.75)
     if not close:  # 'th-finance' -> 'th-finance-ledger'
         close = [c for c in choices if len(value) >= 4 and (c.startswith(value) or value.startswith(c))][:1]
@@ -66,7 +68,10 @@ class Doc:
 
     def unknown_keys(self, data: dict, known: set, where: tuple, what: str, extra: dict) -> None:
         for k in data:
-            if k not in known:
+            if not isinstance(k, str):
+                self.report("E121", f"a key of {what} must be text, not {kind_of(k)}", where + (k,),
+                            f"put the key in quotes: \"{'null' if k is None else k}\": ...", key=True)
+            elif k not in known:
                 extra[k] = data[k]
                 hint = did_you_mean(k, known)
                 self.report("W200", f"unknown key '{k}' in {what} (kept, but no analysis uses it)",
@@ -88,7 +93,7 @@ class Doc:
             return None
         if isinstance(value, str):
             return value.strip()
-        if isinstance(value, bool) or isinstance(value, (dict, list)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
             self.report("E121", f"'{key}' of {what} must be text, not {kind_of(value)}",
                         where + (key,), f"put the value in quotes: {key}: \"...\"")
             return None
@@ -145,6 +150,11 @@ class Doc:
         value = data.get(key)
         if value is None:
             return None
+        if isinstance(value, BadNumber):
+            bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
+            self.report("E126", f"'{key}' of {what} is {kind_of(value)}; it must be {bounds}",
+                        where + (key,))
+            return None
         if isinstance(value, bool) or not isinstance(value, (int, float)) or \
                 (isinstance(value, float) and not value.is_integer()):
             self.report("E121", f"'{key}' of {what} must be a whole number, not {value!r}",
@@ -153,7 +163,8 @@ class Doc:
         value = int(value)
         if value < low or (high is not None and value > high):
             bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
-            self.report("E126", f"'{key}' of {what} is {value}; it must be {bounds}", where + (key,))
+            self.report("E126", f"'{key}' of {what} is {shown_number(value)}; it must be {bounds}",
+                        where + (key,))
             return None
         return value
 
@@ -161,7 +172,8 @@ class Doc:
         value = data.get(key)
         if value is None:
             return None
-        if isinstance(value, bool) or isinstance(value, (dict, list)):
+        if isinstance(value, bool) or not isinstance(value, (int, float, str, dt.date)) \
+                or isinstance(value, BadNumber):
             self.report("E125", f"'{key}' of {what} must be a number of pounds, not {kind_of(value)}",
                         where + (key,))
             return None
@@ -180,9 +192,19 @@ class Doc:
             self.report("E125", f"'{key}' of {what} is written as text ('{value}'); money is a "
                         "plain number of pounds", where + (key,), hint)
             return None
+        if isinstance(value, float) and not math.isfinite(value):
+            self.report("E125", f"'{key}' of {what} is {value}, not a number of pounds",
+                        where + (key,), "write the amount as a plain number of pounds, or leave "
+                        "the field out when it is not known")
+            return None
         if value < 0:
             self.report("E125", f"'{key}' of {what} is negative ({value})", where + (key,),
                         "money is a number of pounds of 0 or more")
+            return None
+        if value > MAX_MONEY:
+            self.report("E125", f"'{key}' of {what} is {shown_number(value)}, more than the "
+                        f"largest amount accepted (£{MAX_MONEY:,})", where + (key,),
+                        "money is a number of pounds, without pence multiplied in")
             return None
         return float(value) if isinstance(value, float) else int(value)
 
@@ -194,15 +216,16 @@ class Doc:
             self.report("E124", f"'{key}' of {what} is {str(value)!r}, which is not a real date "
                         f"({value.reason})", where + (key,), "write a real date as YYYY-MM-DD")
             return None
-        if isinstance(value, dt.datetime):
-            return value.date()
         if isinstance(value, dt.date):
-            return value
+            return self._year_in_range(value.date() if isinstance(value, dt.datetime) else value,
+                                       key, where, what)
         if isinstance(value, str):
             try:
-                return dt.date.fromisoformat(value.strip())
+                day = dt.date.fromisoformat(value.strip())
             except ValueError:
-                pass
+                day = None
+            if day is not None:
+                return self._year_in_range(day, key, where, what)
             m = re.match(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$", value)
             hint = "write dates as YYYY-MM-DD"
             if m:
@@ -220,6 +243,14 @@ class Doc:
             return None
         self.report("E124", f"'{key}' of {what} must be a date (YYYY-MM-DD), not {kind_of(value)}",
                     where + (key,))
+        return None
+
+    def _year_in_range(self, value: dt.date, key: str, where: tuple, what: str) -> Optional[dt.date]:
+        if MIN_YEAR <= value.year <= MAX_YEAR:
+            return value
+        self.report("E124", f"'{key}' of {what} is {value}, outside the years {MIN_YEAR} to "
+                    f"{MAX_YEAR}", where + (key,),
+                    "check the year; leave the field out when the date is not known")
         return None
 
     def string_list(self, data: dict, key: str, where: tuple, what: str) -> Optional[list]:
@@ -254,8 +285,23 @@ def kind_of(value: Any) -> str:
     if isinstance(value, list):
         return "a list"
     if isinstance(value, (int, float)):
-        return f"the number {value}"
-    return f"the text {value!r}"
+        return f"the number {shown_number(value)}"
+    if isinstance(value, BadNumber):
+        return f"a number of {len(value.lstrip('+-')):,} digits"
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    if isinstance(value, (bytes, bytearray)):
+        return "binary data (!!binary)"
+    if isinstance(value, dt.date):
+        return f"the date {value}"
+    return f"a YAML {type(value).__name__}"
+
+
+def shown_number(value) -> str:
+    """A number as a message shows it: a very long one by its number of digits."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10 ** 18:
+        return f"a number of {len(str(abs(value))) if abs(value) < 10 ** 4000 else 'over 4,000'} digits"
+    return str(value)
 
 
 def _number_hint(key, value) -> Optional[str]:

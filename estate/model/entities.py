@@ -18,7 +18,7 @@ from estate.model.checks import Doc
 from estate.model.fast_path import clean_contract, clean_line, clean_system
 from estate.model.schema import AUTHORITY_DOC_KEYS, AUTHORITY_KEYS, CATALOGUE_DOC_KEYS, \
     CONTRACT_ID, CONTRACT_KEYS, DATA_KEYS, DEPENDENCY_KEYS, LINE_KEYS, PARTNERSHIP_KEYS, \
-    PRODUCT_KEYS, SYSTEM_KEYS, TAXONOMY_KEYS, VENDOR_KEYS
+    MAX_USERS, PRODUCT_KEYS, SYSTEM_KEYS, TAXONOMY_KEYS, VENDOR_KEYS
 
 
 class Builder:
@@ -251,11 +251,27 @@ class Builder:
             s = self._system(d, e, where, what, authority, sid)
             self._keep(authority, "systems", s, listed)
 
+    @staticmethod
+    def _supports(d: Doc, e: dict, where: tuple, what: str) -> list:
+        """The distinct line ids a system supports; null and repeated ids are reported."""
+        if "supports" in e and e["supports"] is None:
+            d.report("E121", f"'supports' of {what} is empty (null)", where + ("supports",),
+                     "write supports: [] when it supports no line of business, or list them")
+            return []
+        out: list = []
+        for j, lid in enumerate(d.string_list(e, "supports", where, what) or []):
+            if lid in out:
+                d.report("W211", f"{what} lists '{lid}' twice in 'supports'; it is counted once",
+                         where + ("supports", j), "remove the repeated entry")
+            else:
+                out.append(lid)
+        return out
+
     def _system(self, d: Doc, e: dict, where: tuple, what: str, authority: R.Authority,
                 sid: str) -> R.System:
         """The system of entry ``e``, every field checked."""
         s = R.System(authority=authority.id, id=sid, name=d.text(e, "name", where, what) or sid,
-                     supports=d.string_list(e, "supports", where, what) or [],
+                     supports=self._supports(d, e, where, what),
                      product=d.text(e, "product", where, what),
                      vendor=d.text(e, "vendor", where, what),
                      version=d.text(e, "version", where, what, warn_number=True),
@@ -264,7 +280,7 @@ class Builder:
                      introduced=d.integer(e, "introduced", where, what, 1950, 2100),
                      end_of_support=d.date(e, "end_of_support", where, what),
                      annual_cost=d.money(e, "annual_cost", where, what),
-                     users=d.integer(e, "users", where, what),
+                     users=d.integer(e, "users", where, what, 0, MAX_USERS),
                      criticality=d.enum(e, "criticality", R.CRITICALITY, where, what),
                      owner=d.text(e, "owner", where, what), src=d.source(where))
         for j, dep in enumerate(d.entries(e, "depends_on", where)):

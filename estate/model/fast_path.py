@@ -20,7 +20,7 @@ from typing import Optional
 from estate.model import records as R
 from estate.model.checks import Doc
 from estate.model.schema import CONTRACT_ID, CONTRACT_KEYS, DATA_KEYS, DEPENDENCY_KEYS, \
-    LINE_KEYS, SLUG, SYSTEM_KEYS
+    LINE_KEYS, MAX_MONEY, MAX_USERS, MAX_YEAR, MIN_YEAR, SLUG, SYSTEM_KEYS
 
 _DATE = dt.date
 _CLEAN_HOSTING, _CLEAN_STATUS, _CLEAN_CRITICALITY = (
@@ -55,13 +55,14 @@ def _clean_int(value, low: int, high: Optional[int] = None):
 
 
 def _clean_money(value):
-    if value is None or (type(value) in (int, float) and value >= 0):
+    # a NaN fails both comparisons; infinity and 400-digit amounts fail the second
+    if value is None or (type(value) in (int, float) and 0 <= value <= MAX_MONEY):
         return value
     raise _NotClean
 
 
 def _clean_date(value):
-    if value is None or type(value) is _DATE:
+    if value is None or (type(value) is _DATE and MIN_YEAR <= value.year <= MAX_YEAR):
         return value
     raise _NotClean
 
@@ -81,6 +82,13 @@ def _clean_strings(value):
             if type(item) is not str:
                 raise _NotClean
         return list(value)
+    raise _NotClean
+
+
+def _clean_supports(value):
+    """``supports`` of a clean entry: a list of distinct text (null is reported)."""
+    if type(value) is list and len(set(value)) == len(value):
+        return _clean_strings(value)
     raise _NotClean
 
 
@@ -170,7 +178,7 @@ def clean_system(d: Doc, e: dict, where: tuple, authority: str) -> Optional[R.Sy
     try:
         return _System(
             authority, sid, name.strip() or sid,
-            _clean_strings(get("supports")),
+            _clean_supports(get("supports")),
             _clean_text(get("product")),
             _clean_text(get("vendor")),
             None, None, False,                                      # product_id, vendor_id, bespoke
@@ -182,7 +190,7 @@ def clean_system(d: Doc, e: dict, where: tuple, authority: str) -> Optional[R.Sy
             _clean_dependencies(get("depends_on"), d, where, authority),
             _clean_data(get("data")),
             _clean_money(get("annual_cost")),
-            _clean_int(get("users"), 0),
+            _clean_int(get("users"), 0, MAX_USERS),
             _clean_enum(get("criticality"), _CLEAN_CRITICALITY),
             _clean_text(get("owner")),
             _Source(d.file, d.doc, where))
@@ -201,7 +209,7 @@ def clean_contract(d: Doc, e: dict, where: tuple, authority: str) -> Optional[R.
     get = e.get
     try:
         return _Contract(
-            authority, cid, supplier.strip(), end,
+            authority, cid, supplier.strip(), _clean_date(end),
             None,                                                   # vendor_id
             _clean_strings(get("covers")),
             _clean_date(get("start")),

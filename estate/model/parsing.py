@@ -10,7 +10,8 @@ from typing import Optional
 
 from estate.collector import collector_off
 from estate.model import parse_cache
-from estate.model.loader import parse_bytes, parse_file
+from estate.model.files import UnreadableFile, read_regular_bytes
+from estate.model.loader import parse_bytes, parse_file, unreadable
 from estate.progress import as_progress
 
 
@@ -32,7 +33,8 @@ def _parse_chunk(items: list) -> list:
     return [(i, *_parse_blob(*args)) for i, args in items]
 
 
-def parse_files(files: list[str], jobs: int = 1, cache=None, progress=None) -> list:
+def parse_files(files: list[str], jobs: int = 1, cache=None, progress=None,
+                limit: Optional[int] = None) -> list:
     """Parse files, in ``jobs`` worker processes when there is enough to parse.
 
     With a ``cache`` (:class:`~estate.model.parse_cache.ParseCache`), files whose bytes were parsed
@@ -40,10 +42,11 @@ def parse_files(files: list[str], jobs: int = 1, cache=None, progress=None) -> l
     list of :class:`ParsedFile`, in the order of ``files``, whatever ``jobs`` and the
     cache.
     """
-    return list(iter_parse(files, jobs, cache, progress))
+    return list(iter_parse(files, jobs, cache, progress, limit))
 
 
-def iter_parse(files: list[str], jobs: int = 1, cache=None, progress=None):
+def iter_parse(files: list[str], jobs: int = 1, cache=None, progress=None,
+               limit: Optional[int] = None):
     """:func:`parse_files` as a generator: each file, in order, as soon as it is parsed.
 
     Worker processes parse the files the cache does not have, in order, while the caller
@@ -55,7 +58,7 @@ def iter_parse(files: list[str], jobs: int = 1, cache=None, progress=None):
     with collector_off(settle=True):
         if cache is None and jobs <= 1:
             for path in files:
-                yield parse_file(path)
+                yield parse_file(path, limit)
                 progress.advance()
             progress.end()
             return
@@ -63,9 +66,9 @@ def iter_parse(files: list[str], jobs: int = 1, cache=None, progress=None):
         todo = []
         for i, path in enumerate(files):
             try:
-                raw = _read(path)
-            except OSError:
-                plan.append(("parsed", parse_file(path)))     # reports it as parse_file does
+                raw = read_regular_bytes(path, limit)
+            except UnreadableFile as exc:
+                plan.append(("parsed", unreadable(path, exc)))
                 continue
             sha = parse_cache.digest(raw)
             args = (path, raw, sha, str(cache.entry(sha)) if cache else None,
@@ -142,8 +145,3 @@ class _Workers:
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _read(path: str) -> bytes:
-    with open(path, "rb") as f:
-        return f.read()

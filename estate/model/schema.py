@@ -25,3 +25,8 @@ PARTNERSHIP_KEYS = {"id", "name", "kind", "members"}
 AUTHORITY_DOC_KEYS = {"kind", "authority", "lines_of_business", "systems", "contracts"}
 CATALOGUE_DOC_KEYS = {"kind", "vendors", "products", "lines_of_business", "partnerships"}
 KINDS = ("authority", "catalogue")
+
+#: bounds of numbers (docs/SPEC.md): money in pounds, counts of users, years of dates
+MAX_MONEY = 100_000_000_000          # £100 billion: more than any council's budget
+MAX_USERS = 10_000_000
+MIN_YEAR, MAX_YEAR = 1900, 2199       # of any date; 'introduced' is 1950 to 2100

@@ -75,7 +75,7 @@ EXPECTED = {
     "not-a-mapping.yaml": ("E110", 1, 1, "document 1 must be a mapping with a 'kind', not a list",
                            "start the document with 'kind: authority' or 'kind: catalogue'"),
     "negative-number.yaml": ("E126", 9, 12, "'users' of system 'th-crm' of 'testham' is -5; it must "
-                             "be at least 0", None),
+                             "be between 0 and 10000000", None),
 }
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 from estate.config import Settings
 from estate.model import load
-from estate.pipeline import findings_of
+from estate.pipeline import run_analyses
 
 CATALOGUE = """\
 kind: catalogue
@@ -51,7 +51,7 @@ def roadmap(tmp_path, day="2026-11-21"):
         (tmp_path / name).write_text(text, encoding="utf-8")
     estate = load([str(tmp_path)])
     assert not estate.errors, [p.format() for p in estate.errors]
-    _, findings = findings_of(estate, Settings(as_of=dt.date.fromisoformat(day)))
+    _, findings = run_analyses(estate, Settings(as_of=dt.date.fromisoformat(day)))
     return findings["roadmap"]
 
 
