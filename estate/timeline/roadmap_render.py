@@ -61,7 +61,7 @@ def roadmap_sheet(findings: dict) -> Sheet:
 
 
 def write_roadmap_sheet(wb, findings: dict) -> int:
-    """Add the "Roadmap" sheet to an openpyxl workbook; return the number of rows."""
+    """Add the "Roadmap" sheet to a register workbook (:class:`estate.render.xlsx.Workbook`); return the number of rows."""
     return _write_sheet(wb, roadmap_sheet(findings))
 
 

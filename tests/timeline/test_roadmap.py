@@ -103,8 +103,11 @@ def test_a_later_date_shows_the_target_state_and_what_is_left(tmp_path):
 
 
 def test_register_sheet_and_report_section_render_the_same_rows(tmp_path):
-    from openpyxl import Workbook, load_workbook
+    from openpyxl import load_workbook
 
+    from estate.render.xlsx import Properties, Workbook
+
+    from estate.choices import OutputChoices
     from estate.render.html import environment
     from estate.timeline.roadmap_render import roadmap_context, write_roadmap_sheet
 
@@ -113,9 +116,8 @@ def test_register_sheet_and_report_section_render_the_same_rows(tmp_path):
     aa = findings["roadmap"]["councils"][0]
     aa["items"][0]["name"] = "=HYPERLINK(\"http://x\")"
     aa["name"] = "<script>alert(1)</script>"
-    wb = Workbook(write_only=True)
-    assert write_roadmap_sheet(wb, findings) == 6 + 1 + 7      # aa, bb, the partnership
-    wb.save(tmp_path / "r.xlsx")
+    with Workbook(tmp_path / "r.xlsx", Properties()) as wb:
+        assert write_roadmap_sheet(wb, findings) == 6 + 1 + 7      # aa, bb, the partnership
     ws = load_workbook(tmp_path / "r.xlsx")["Roadmap"]
     rows = list(ws.iter_rows(values_only=True))
     assert rows[0] == ("Timeline", "Timeline id", "Date", "Kind", "Subject", "Name", "Clash", "Reasons")
@@ -123,7 +125,7 @@ def test_register_sheet_and_report_section_render_the_same_rows(tmp_path):
                             "=HYPERLINK(\"http://x\")", None)
     assert ws.cell(2, 6).data_type == "s"
     assert rows[2][6] == "Retired before its replacement goes live"
-    html = environment(None).get_template("_roadmap.html").render(
+    html = environment(OutputChoices()).get_template("_roadmap.html").render(
         roadmap=roadmap_context(findings))
     assert "<script>alert" not in html and "&lt;script&gt;" in html
     assert html.count('class="clash"') == 4            # two clashes, in aa's and the pair's
