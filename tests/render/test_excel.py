@@ -904,8 +904,9 @@ def test_libreoffice_opens_the_register(build, tmp_path):
     path, _ = build(change=_poison)
     office = shutil.which("soffice") or shutil.which("libreoffice")
     out = tmp_path / "csv"
-    subprocess.run([office, "--headless", "--convert-to", "csv", "--outdir", str(out), str(path)],
-                   check=True, timeout=120, capture_output=True)
+    subprocess.run([office, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
+                    "--convert-to", "csv", "--outdir", str(out), str(path)],
+                   check=True, timeout=180, capture_output=True)
     text = (out / "register.csv").read_text(encoding="utf-8", errors="replace")
     assert "Measure" in text
 
