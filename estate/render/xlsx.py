@@ -251,6 +251,7 @@ class Print:
     landscape: bool = True
     paper: int = 9           # 9: A4, 8: A3 (SpreadsheetML's paper sizes)
     fit_width: int = 1
+    fit_height: int = 0      # pages tall at most (0: as many as needed)
     title_rows: int = 1
     title_columns: int = 0
     area: bool = True        # print the table (and any rows below it), nothing beyond
@@ -444,7 +445,7 @@ class Sheet:
         out.append('<printOptions/><pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" '
                    'header="0.3" footer="0.3"/>'
                    f'<pageSetup paperSize="{p.paper}" orientation="{"landscape" if p.landscape else "portrait"}"'
-                   + (f' fitToWidth="{p.fit_width}" fitToHeight="0"' if p.fit_width else "")
+                   + (f' fitToWidth="{p.fit_width}" fitToHeight="{p.fit_height}"' if p.fit_width else "")
                    + '/><headerFooter><oddHeader>&amp;L&amp;A</oddHeader>'
                    '<oddFooter>&amp;LPage &amp;P of &amp;N&amp;R&amp;F</oddFooter></headerFooter>')
         if self.tables:

@@ -8,7 +8,7 @@ from typing import Iterator, Optional
 
 from estate import __version__
 from estate.render.register.base import Col, Context, Link, Sheet, Typed, items
-from estate.render.xlsx import Cell, Style
+from estate.render.xlsx import Cell, Print, Style
 
 BOLD = Style(bold=True)
 
@@ -132,4 +132,5 @@ def _how_to_read() -> Iterator[list]:
 
 
 def summary_sheet(ctx: Context) -> Sheet:
-    return Sheet("Summary", SUMMARY_COLUMNS, lambda: _summary(ctx), after=_how_to_read)
+    return Sheet("Summary", SUMMARY_COLUMNS, lambda: _summary(ctx), after=_how_to_read,
+                 print=Print(fit_height=1))        # the headline numbers on one page
