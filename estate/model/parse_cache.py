@@ -1,4 +1,4 @@
-"""A cache of parsed inventory files, so that a second run reads pickles, not YAML.
+"""A cache of parsed inventory files, so that a second run decodes data, not YAML.
 
 One entry per file, named by the SHA-256 of the file's bytes and kept under a folder
 named by the estate version and the loader version (``LOADER_VERSION``), so that a new
@@ -7,10 +7,21 @@ file moved or copied elsewhere is still a hit (its problems are re-labelled with
 path).  An entry holds the parsed documents, the problems found while reading, and the
 positions of every node, so problems are located without reading the YAML again.
 
+Entries are data only, never code: MessagePack (msgspec), whose values are text,
+numbers, booleans, null, lists and mappings, with four extension types of our own for
+dates, date-times, impossible dates and over-long integers (:data:`EXT_DATE` ...).
+Decoding one cannot run anything, whatever its bytes.  A file whose documents hold
+any other value (YAML's ``!!set``, ``!!binary``, ``!!omap``, non-text keys) is simply
+not cached.  Each entry starts with :data:`MAGIC` and the SHA-256 of the rest, checked
+before the rest is decoded; the decoded entry must then name the digest it was asked
+for.  An entry that fails any check is ignored, counted in
+:attr:`CacheStats.corrupt`, and rebuilt.
+
 Entries are written atomically (a temporary file moved into place), so a crash never
-leaves half an entry; an entry that cannot be read, for whatever reason, is ignored,
-counted in :attr:`CacheStats.corrupt`, and rebuilt.  The folder is created readable by
-its owner only, because entries are pickles.
+leaves half an entry.  The folder is created readable by its owner only, and a cache
+folder that another user owns, or that its group or others may write to, is refused
+(:class:`UnsafeCache`), as ssh refuses such a ``~/.ssh``: whoever can write entries can
+change what the inventories say.
 
 Where: ``--cache-dir``, else ``$XDG_CACHE_HOME/estate``, else ``~/.cache/estate``.
 """
@@ -18,18 +29,33 @@ Where: ``--cache-dir``, else ``$XDG_CACHE_HOME/estate``, else ``~/.cache/estate`
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import os
-import pickle
+import stat
 import tempfile
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from estate import __version__
-from estate.model.loader import LOADER_VERSION, ParsedFile
+import msgspec
 
-MAGIC = b"estate-parse\n"
+from estate import __version__
+from estate.errors import EstateError, Problem
+from estate.model.loader import LOADER_VERSION, BadDate, BadNumber, NodeIndex, ParsedFile
+
+MAGIC = b"estate-parse-msgpack-1\n"
+EXT_DATE, EXT_DATETIME, EXT_BAD_DATE, EXT_BAD_NUMBER = 1, 2, 3, 4
+_HASH_BYTES = 32
+
+
+class UnsafeCache(EstateError):
+    """The cache folder may be written by someone else than the user running estate."""
+
+
+class NotCacheable(Exception):
+    """A parsed file holding a value the cache format does not carry."""
 
 
 def default_cache_dir() -> Path:
@@ -42,21 +68,117 @@ def digest(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
-def dumps(parsed: ParsedFile) -> bytes:
-    """A parsed file as bytes, for the cache and for passing between processes."""
-    return pickle.dumps((parsed.path, parsed.docs, parsed.problems, parsed.digest, parsed.index),
-                        protocol=pickle.HIGHEST_PROTOCOL)
+_Ext = msgspec.msgpack.Ext
+_DATE, _DATETIME = dt.date, dt.datetime
+_PLAIN = (str, int, float, bool, type(None))
 
 
-def loads(blob: bytes, path: Optional[str] = None) -> ParsedFile:
+def _data(value):
+    """``value`` (one parsed document) with dates and the loader's own values as
+    extensions; raises :class:`NotCacheable` for anything else outside plain data."""
+    t = type(value)
+    if t is dict:
+        out = {}
+        for k, v in value.items():
+            if type(k) is not str:
+                raise NotCacheable("a key that is not text")
+            out[k] = v if type(v) in _PLAIN else _data(v)
+        return out
+    if t is list:
+        return [v if type(v) in _PLAIN else _data(v) for v in value]
+    if t in _PLAIN:
+        return value
+    if t is _DATE:
+        return _Ext(EXT_DATE, value.toordinal().to_bytes(4, "little"))
+    if t is _DATETIME:
+        return _Ext(EXT_DATETIME, value.isoformat().encode())
+    if t is BadDate:
+        return _Ext(EXT_BAD_DATE, msgspec.msgpack.encode([str(value), value.reason]))
+    if t is BadNumber:
+        return _Ext(EXT_BAD_NUMBER, str(value).encode())
+    raise NotCacheable(t.__name__)
+
+
+def _ext_hook(code: int, data: memoryview):
+    if code == EXT_DATE:
+        return _DATE.fromordinal(int.from_bytes(data, "little"))
+    if code == EXT_DATETIME:
+        return _DATETIME.fromisoformat(bytes(data).decode())
+    if code == EXT_BAD_DATE:
+        text, reason = msgspec.msgpack.decode(data)
+        return BadDate(text, reason)
+    if code == EXT_BAD_NUMBER:
+        return BadNumber(bytes(data).decode())
+    raise ValueError(f"unknown extension type {code}")
+
+
+_encoder = msgspec.msgpack.Encoder()
+_decoder = msgspec.msgpack.Decoder(ext_hook=_ext_hook)
+
+_PROBLEM_FIELDS = ("code", "name", "severity", "message", "file", "line", "column", "hint",
+                   "doc", "key")
+
+
+def dumps(parsed: ParsedFile) -> Optional[bytes]:
+    """A parsed file as bytes for the cache, or None when it holds a value the format does
+    not carry (such a file is parsed again on each run)."""
+    try:
+        docs = [[index, _data(data)] for index, data in parsed.docs]
+    except (NotCacheable, RecursionError):
+        return None
+    problems = []
+    for p in parsed.problems:
+        if p.other is not None or (p.where is not None and not all(
+                type(step) in (str, int) for step in p.where)):
+            return None
+        problems.append([*(getattr(p, f) for f in _PROBLEM_FIELDS),
+                         None if p.where is None else list(p.where)])
+    index = None
+    if parsed.index is not None:
+        index = [parsed.index.keys,
+                 {doc: nodes.tobytes() for doc, nodes in parsed.index.docs.items()}]
+    return _encoder.encode([parsed.path, docs, problems, parsed.digest, index])
+
+
+def loads(blob, path: Optional[str] = None) -> ParsedFile:
     """The parsed file in ``blob``; ``path`` relabels it (and its problems) when it moved."""
-    stored, docs, problems, sha, index = pickle.loads(blob)
-    if path is not None and path != stored:
-        for problem in problems:
-            if problem.file == stored:
-                problem.file = path
-        stored = path
-    return ParsedFile(stored, docs, problems, sha, index)
+    stored, docs, problems, sha, index = _decoder.decode(blob)
+    out = []
+    for row in problems:
+        problem = Problem(**dict(zip(_PROBLEM_FIELDS, row[:-1])))
+        problem.where = None if row[-1] is None else tuple(row[-1])
+        if path is not None and problem.file == stored:
+            problem.file = path
+        out.append(problem)
+    node_index = None
+    if index is not None:
+        node_index = NodeIndex()
+        node_index.keys = index[0]
+        node_index.docs = {int(doc): array("i", nodes) for doc, nodes in index[1].items()}
+    return ParsedFile(path if path is not None else stored, [tuple(d) for d in docs], out,
+                      sha, node_index)
+
+
+def check_folder(folder: Path) -> None:
+    """Raise :class:`UnsafeCache` when ``folder`` is a folder that another user owns, or
+    that its group or others may write to (links followed).  A missing or unusable
+    folder is not unsafe: nothing is read from it."""
+    try:
+        st = os.stat(folder)
+    except OSError:
+        return      # not there (created owner-only when first written), or unusable: no entry is read
+    if not stat.S_ISDIR(st.st_mode):
+        return      # nothing can be read from or written under it: the run goes without
+    if hasattr(os, "getuid") and st.st_uid != os.getuid():
+        raise UnsafeCache(
+            f"refusing the cache folder {folder}: it belongs to another user (uid {st.st_uid}), "
+            "who could change what your inventories say",
+            "choose a folder of your own with --cache-dir, or run with --no-cache")
+    if st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        raise UnsafeCache(
+            f"refusing the cache folder {folder}: its group or others may write to it "
+            f"(mode {stat.S_IMODE(st.st_mode):04o}), and could change what your inventories say",
+            f"run: chmod go-w {folder}  (or choose another with --cache-dir, or --no-cache)")
 
 
 @dataclass
@@ -81,9 +203,11 @@ class ParseCache:
         self.root = Path(root) if root is not None else default_cache_dir()
         self.folder = self.root / "parsed" / f"{__version__}-loader{LOADER_VERSION}"
         self.stats = CacheStats()
+        for folder in (self.root, self.root / "parsed", self.folder):
+            check_folder(folder)
 
     def entry(self, sha: str) -> Path:
-        return self.folder / sha[:2] / f"{sha}.pickle"
+        return self.folder / sha[:2] / f"{sha}.msgpack"
 
     def get(self, sha: str, path: str) -> Optional[ParsedFile]:
         """The cached parse of the bytes with digest ``sha`` (labelled ``path``), or None."""
@@ -96,7 +220,10 @@ class ParseCache:
         try:
             if not raw.startswith(MAGIC):
                 raise ValueError("not a cache entry")
-            parsed = loads(memoryview(raw)[len(MAGIC):], path)
+            view = memoryview(raw)[len(MAGIC):]
+            if hashlib.sha256(view[_HASH_BYTES:]).digest() != view[:_HASH_BYTES]:
+                raise ValueError("damaged entry")        # checked before decoding
+            parsed = loads(view[_HASH_BYTES:], path)
             if parsed.digest != sha:
                 raise ValueError("entry for other bytes")
         except Exception:  # noqa: BLE001 - any unreadable entry is rebuilt, never fatal
@@ -108,14 +235,15 @@ class ParseCache:
         self.stats.hits += 1
         return parsed
 
-    def put_blob(self, sha: str, blob: bytes) -> None:
+    def put_blob(self, sha: str, blob: Optional[bytes]) -> None:
         """Store a parse made by :func:`dumps`; failures to write are not errors."""
-        if write_entry(self.root, self.entry(sha), blob):
+        if blob is not None and write_entry(self.root, self.entry(sha), blob):
             self.stats.writes += 1
 
 
 def write_entry(root: Path, entry: Path, blob: bytes) -> bool:
-    """Write ``MAGIC + blob`` to ``entry`` atomically; False when it cannot be written."""
+    """Write ``MAGIC``, the SHA-256 of ``blob``, then ``blob`` to ``entry`` atomically;
+    False when it cannot be written."""
     try:
         entry = Path(entry)
         folder = entry.parent
@@ -126,6 +254,7 @@ def write_entry(root: Path, entry: Path, blob: bytes) -> bool:
         try:
             with os.fdopen(fd, "wb") as out:
                 out.write(MAGIC)
+                out.write(hashlib.sha256(blob).digest())
                 out.write(blob)
             os.replace(tmp, entry)
         except BaseException:

@@ -20,13 +20,14 @@ PARALLEL_MIN_BYTES = 2_000_000
 
 
 def _parse_blob(path: str, raw: bytes, sha: str, entry: Optional[str],
-                root: Optional[str]) -> tuple[bytes, bool]:
-    """Worker: parse one file's bytes, store the result in the cache, return it encoded."""
+                root: Optional[str]) -> tuple:
+    """Worker: parse one file's bytes, store the result in the cache, return it (the
+    process pool carries it back)."""
     parsed = parse_bytes(raw, path)
     parsed.digest = sha
-    blob = parse_cache.dumps(parsed)
-    wrote = entry is not None and parse_cache.write_entry(root, entry, blob)
-    return blob, wrote
+    blob = parse_cache.dumps(parsed) if entry is not None else None
+    wrote = blob is not None and parse_cache.write_entry(root, entry, blob)
+    return parsed, wrote
 
 
 def _parse_chunk(items: list) -> list:
@@ -88,8 +89,7 @@ def iter_parse(files: list[str], jobs: int = 1, cache=None, progress=None,
                 elif how == "hit" and (parsed := cache.get(args[2], args[0])) is not None:
                     pass
                 elif workers is not None and how == "parse":
-                    blob, wrote = workers.result(i)
-                    parsed = parse_cache.loads(blob)
+                    parsed, wrote = workers.result(i)
                     if wrote:
                         cache.stats.writes += 1
                     if cache is not None:
@@ -139,8 +139,8 @@ class _Workers:
 
     def result(self, i: int) -> tuple:
         if i not in self.done:
-            for j, blob, wrote in self.future_of[i].result():
-                self.done[j] = (blob, wrote)
+            for j, parsed, wrote in self.future_of[i].result():
+                self.done[j] = (parsed, wrote)
         return self.done.pop(i)
 
     def close(self) -> None:
