@@ -117,9 +117,18 @@ def import_register(file, outdir, against, force, catalogues):
     """Read a register.xlsx (from 'estate analyse', edited in Excel) back into inventories.
 
     Lists every change, record by record and field by field, compared with --against
-    inventories or with those already in -o DIR.
+    inventories or with those already in -o DIR.  Without --catalogue, the catalogue
+    files the register was written with (recorded in its properties) are used.
     """
-    from estate.interchange.register_import import import_register as run
+    from estate.interchange.register_import import import_register as run, recorded_catalogue
+    if not catalogues:
+        found, missing = recorded_catalogue(file)
+        catalogues = tuple(found)
+        if found:
+            _note(f"catalogue from the register's properties: {', '.join(found)}")
+        if missing:
+            _note(f"the register was written with catalogue file(s) no longer there: "
+                  f"{', '.join(missing)} (pass --catalogue)")
     _finish(run(file), outdir, against, force, catalogues)
 
 

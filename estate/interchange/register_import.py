@@ -39,6 +39,9 @@ from estate.interchange.values import (ValueProblem, parse_bool, parse_date, par
 from estate.interchange.writer import SECTIONS, AuthorityDoc, ImportResult
 from estate.model import records as R
 
+#: the register's custom document property naming the catalogue files it was written with
+CATALOGUE_PROPERTY = "estate catalogue files"
+
 AUTHORITIES = "Authorities"
 LINES = "Authority lines"
 SYSTEMS = "Systems"
@@ -109,6 +112,41 @@ def _depends(row: _Row) -> list:
             dep["via"] = via
         out.append(dep)
     return out
+
+
+def catalogue_files(estate) -> list:
+    """The user's catalogue files an estate was loaded with (the shipped catalogue aside),
+    as absolute paths: what ``estate import register`` needs to validate the import."""
+    from estate.model.catalogue import default_catalogue_files
+    shipped = {str(Path(f).resolve()) for f in default_catalogue_files()}
+    cat = estate.catalogue
+    records = [*cat.vendors.values(), *cat.products.values(), *cat.partnerships.values(),
+               *cat.lines_of_business.values()]
+    files = {str(Path(r.src.file).resolve()) for r in records if getattr(r, "src", None)}
+    return sorted(files - shipped)
+
+
+def record_catalogue(workbook, estate) -> None:
+    """Name the catalogue files in the workbook's custom document properties, so that the
+    register imports back without ``--catalogue``."""
+    from openpyxl.packaging.custom import StringProperty
+    files = catalogue_files(estate)
+    if files:
+        workbook.custom_doc_props.append(StringProperty(name=CATALOGUE_PROPERTY,
+                                                        value="\n".join(files)))
+
+
+def recorded_catalogue(path) -> tuple:
+    """``(existing files, missing files)`` of the catalogue a register records."""
+    import openpyxl
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True)
+        props = {p.name: p.value for p in wb.custom_doc_props}
+        wb.close()
+    except Exception:                 # a bad workbook is reported when it is read
+        return [], []
+    files = [f for f in str(props.get(CATALOGUE_PROPERTY) or "").split("\n") if f.strip()]
+    return [f for f in files if Path(f).is_file()], [f for f in files if not Path(f).is_file()]
 
 
 def _unique_id(base: str, taken: set) -> str:

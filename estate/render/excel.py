@@ -1041,6 +1041,8 @@ def write_register(estate, findings, path: Path, settings) -> None:
     props.description = ("Systems, contracts and lines of business of UK councils, and where they "
                          "could converge. Written by estate; see the Summary sheet.")
     props.category = "IT estate register"
+    from estate.interchange.register_import import record_catalogue
+    record_catalogue(wb, estate)           # so that 'estate import register' finds it again
     for sheet in sheets(ctx):
         _write_sheet(wb, sheet)
     with atomic_path(path, suffix=".xlsx") as tmp:
