@@ -176,7 +176,7 @@ def import_table(file, mapping, guess, kind, sheet, header_row, it_only, explain
 @import_group.command("ocds")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--it-only", is_flag=True,
-              help="Keep only IT contracts (a CPV code starting 48 or 72).")
+              help="Keep only IT contracts (a CPV code in 48, 72, 302 or 324-325).")
 @click.option("--term-from-text", is_flag=True,
               help="For notices without an end date: estimate it from a term stated in the text "
                    "('a three-year contract'); said in the comment.")

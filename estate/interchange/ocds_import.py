@@ -35,8 +35,9 @@ or unsuccessful becomes one contract per supplier (``awards[].suppliers``):
   open procedure -> open-tender, anything else named -> other.  A framework reference
   such as ``RM6194`` in the title or description becomes ``framework``;
 * **CPV** codes (``tender.classification``, ``tender.items[].classification``) are shown
-  in the comment; ``it_only`` keeps contracts with a code starting 48 (software) or 72
-  (IT services).
+  in the comment; ``it_only`` keeps contracts with an IT code: 48 (software), 72 (IT
+  services), 302 (computer equipment) or 324-325 (networks, telecoms equipment), as
+  :mod:`estate.interchange.it_only` says.
 
 Names are cleaned: HTML entities decoded ("B&amp;E Boys Ltd" -> "B&E Boys Ltd"), white
 space collapsed.  Everything skipped is counted by reason.
@@ -58,13 +59,14 @@ from typing import Iterable, Optional
 
 from estate.errors import UsageError
 from estate.interchange.authorities import AuthorityIndex, load_index
+from estate.interchange.it_only import it_cpv
 from estate.interchange.sheets import SourceError
 from estate.interchange.values import (ValueProblem, clean_text, parse_date, parse_money, route_of,
                                        slugify)
 from estate.interchange.writer import AuthorityDoc, ImportResult
 from estate.model.validate import CONTRACT_ID
 
-IT_CPV = ("48", "72")
+NOT_IT = "not IT (no IT CPV code: 48, 72, 302 or 324-325)"
 FRAMEWORK_REF = re.compile(r"\b(RM\s?\d{3,5}|G-?\s?Cloud\s?\d+)\b", re.I)
 
 
@@ -119,7 +121,8 @@ def _cpvs(release: dict) -> list[tuple[str, str]]:
 
 
 def _is_it(codes: Iterable[str]) -> bool:
-    return any(str(c).startswith(IT_CPV) for c in codes)
+    """An IT CPV code among ``codes`` (:mod:`estate.interchange.it_only`: 48, 72, 302, 324-325)."""
+    return any(it_cpv(c) for c in codes)
 
 
 def _contract_id(text: str) -> str:
@@ -413,7 +416,7 @@ def _from_releases(ocid: str, group: list, builder: _Builder, result: ImportResu
     release = {**release, "tender": tender}
     cpvs = _cpvs(release)
     if it_only and not _is_it(c for c, _ in cpvs):
-        result.skip("not IT (no CPV code starting 48 or 72)")
+        result.skip(NOT_IT)
         return
     parties = {p.get("id"): p for p in release.get("parties") or [] if isinstance(p, dict)}
     buyer = release.get("buyer") or next((p for p in parties.values() if "buyer" in (p.get("roles") or [])), None)
@@ -538,7 +541,7 @@ def _from_notice(nid: str, notice: dict, file: str, builder: _Builder, result: I
         return
     codes = [c for c in re.split(r"[\s,;]+", str(notice.get("cpv_codes") or "")) if c]
     if it_only and not _is_it(codes):
-        result.skip("not IT (no CPV code starting 48 or 72)")
+        result.skip(NOT_IT)
         return
     title = clean_text(notice.get("title"))
     description = clean_text(notice.get("description"))
