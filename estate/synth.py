@@ -37,7 +37,6 @@ the seed, nothing from the clock or the global generator).  Every file is valid:
 from __future__ import annotations
 
 import datetime as dt
-import json
 import random
 import re
 from dataclasses import dataclass, field
@@ -46,6 +45,7 @@ from typing import Iterator, Optional
 
 import yaml
 
+from estate.interchange.writer import flow_list, text_scalar
 from estate.model.catalogue import default_catalogue_files
 
 #: the date synthetic dates are spread around (the start of a financial year)
@@ -170,20 +170,12 @@ TYPE_NAMES = {"district": "{} District Council", "unitary": "{} Council",
 
 # --- YAML text ------------------------------------------------------------------------------
 
-_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9 ._()/-]*")
-_RESERVED = {"yes", "no", "true", "false", "on", "off", "null", "y", "n", "none"}
-
-
-def scalar(text: str) -> str:
-    """``text`` as a YAML scalar: plain when that is unambiguous, else double-quoted."""
-    if _PLAIN.fullmatch(text) and text.lower() not in _RESERVED and not text.endswith(" ") \
-            and ": " not in text:
-        return text
-    return json.dumps(text, ensure_ascii=False)
+# one YAML emitter for every inventory estate writes: the import writer's quoting rules
+scalar = text_scalar
 
 
 def flow(values) -> str:
-    return "[" + ", ".join(scalar(str(v)) for v in values) + "]"
+    return flow_list(str(v) for v in values)
 
 
 def slug(text: str) -> str:

@@ -114,9 +114,18 @@ def import_register(file, outdir, against, force, catalogues):
     """Read a register.xlsx (from 'estate analyse', edited in Excel) back into inventories.
 
     Lists every change, record by record and field by field, compared with --against
-    inventories or with those already in -o DIR.
+    inventories or with those already in -o DIR.  Without --catalogue, the catalogue
+    files the register was written with (recorded in its properties) are used.
     """
-    from estate.interchange.register_import import import_register as run
+    from estate.interchange.register_import import import_register as run, recorded_catalogue
+    if not catalogues:
+        found, missing = recorded_catalogue(file)
+        catalogues = tuple(found)
+        if found:
+            _note(f"catalogue from the register's properties: {', '.join(found)}")
+        if missing:
+            _note(f"the register was written with catalogue file(s) no longer there: "
+                  f"{', '.join(missing)} (pass --catalogue)")
     _finish(run(file), outdir, against, force, catalogues)
 
 
@@ -164,7 +173,7 @@ def import_table(file, mapping, guess, kind, sheet, header_row, it_only, explain
 @import_group.command("ocds")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--it-only", is_flag=True,
-              help="Keep only IT contracts (a CPV code starting 48 or 72).")
+              help="Keep only IT contracts (a CPV code in 48, 72, 302 or 324-325).")
 @click.option("--term-from-text", is_flag=True,
               help="For notices without an end date: estimate it from a term stated in the text "
                    "('a three-year contract'); said in the comment.")

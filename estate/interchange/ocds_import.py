@@ -35,8 +35,9 @@ or unsuccessful becomes one contract per supplier (``awards[].suppliers``):
   open procedure -> open-tender, anything else named -> other.  A framework reference
   such as ``RM6194`` in the title or description becomes ``framework``;
 * **CPV** codes (``tender.classification``, ``tender.items[].classification``) are shown
-  in the comment; ``it_only`` keeps contracts with a code starting 48 (software) or 72
-  (IT services).
+  in the comment; ``it_only`` keeps contracts with an IT code: 48 (software), 72 (IT
+  services), 302 (computer equipment) or 324-325 (networks, telecoms equipment), as
+  :mod:`estate.interchange.it_only` says.
 
 Names are cleaned: HTML entities decoded ("B&amp;E Boys Ltd" -> "B&E Boys Ltd"), white
 space collapsed.  Everything skipped is counted by reason.
@@ -58,12 +59,14 @@ from typing import Iterable, Optional
 
 from estate.errors import UsageError
 from estate.interchange.authorities import AuthorityIndex, load_index
+from estate.interchange.it_only import it_cpv
+from estate.interchange.sheets import SourceError
 from estate.interchange.values import (ValueProblem, clean_text, parse_date, parse_money, route_of,
                                        slugify)
 from estate.interchange.writer import AuthorityDoc, ImportResult
 from estate.model.validate import CONTRACT_ID
 
-IT_CPV = ("48", "72")
+NOT_IT = "not IT (no IT CPV code: 48, 72, 302 or 324-325)"
 FRAMEWORK_REF = re.compile(r"\b(RM\s?\d{3,5}|G-?\s?Cloud\s?\d+)\b", re.I)
 
 
@@ -118,7 +121,8 @@ def _cpvs(release: dict) -> list[tuple[str, str]]:
 
 
 def _is_it(codes: Iterable[str]) -> bool:
-    return any(str(c).startswith(IT_CPV) for c in codes)
+    """An IT CPV code among ``codes`` (:mod:`estate.interchange.it_only`: 48, 72, 302, 324-325)."""
+    return any(it_cpv(c) for c in codes)
 
 
 def _contract_id(text: str) -> str:
@@ -155,6 +159,7 @@ class _Builder:
         self.index, self.result = index, result
         self.buyers: dict = {}          # cleaned name or id -> authority head
         self.warned: set = set()
+        self.taken: dict = {}           # authority id -> contract ids given
 
     def authority(self, name: Optional[str], identifiers: list, origin: str) -> Optional[AuthorityDoc]:
         name = clean_text(name)
@@ -186,7 +191,9 @@ class _Builder:
         return doc
 
     def add(self, doc: AuthorityDoc, contract: dict, comment: list) -> None:
-        taken = {c["id"] for c in doc.contracts}
+        # the ids of each document, kept as contracts are added: building the set afresh
+        # for every contract made the import quadratic in the contracts of one buyer
+        taken = self.taken.setdefault(doc.id, set())
         cid = contract["id"]
         if cid in taken:
             n = 2
@@ -194,6 +201,7 @@ class _Builder:
                 n += 1
             comment.append(f"id '{cid}' was taken: '{cid}-{n}'")
             cid = contract["id"] = f"{cid}-{n}"
+        taken.add(cid)
         doc.contracts.append({k: v for k, v in contract.items() if v is not None})
         doc.origin[("contracts", cid)] = comment
 
@@ -216,18 +224,87 @@ def json_files(paths: Iterable[str]) -> list[str]:
 
 
 def _load_json(path: str):
-    text = Path(path).read_text(encoding="utf-8-sig")
+    """The JSON of ``path`` (UTF-8, or UTF-16/32 with a byte order mark; or JSON Lines).
+    A file that is not JSON, not text, or nested too deeply is a :class:`SourceError`."""
+    raw = Path(path).read_bytes()
+    name = Path(path).name
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
+    elif raw.startswith((b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00")):
+        encoding = "utf-32"
+    else:
+        encoding = "utf-8-sig"
+    try:
+        text = raw.decode("utf-32" if encoding == "utf-32" else encoding)
+    except UnicodeDecodeError as exc:
+        raise SourceError([f"{name}: byte {exc.start + 1} is not {exc.encoding.upper()} text "
+                           f"({exc.reason}); OCDS files are UTF-8"], name) from None
     try:
         return json.loads(text)
+    except RecursionError:
+        raise SourceError([f"{name}: JSON nested too deeply to read (OCDS needs a few levels; "
+                           "this file nests thousands)"], name) from None
     except json.JSONDecodeError as first:
         items = []
         for number, line in enumerate(text.splitlines(), start=1):
             if line.strip():
                 try:
                     items.append(json.loads(line))
-                except json.JSONDecodeError:
-                    raise UsageError(f"{path} is not JSON: {first}") from None
+                except (json.JSONDecodeError, RecursionError):
+                    raise SourceError([f"{name}:{first.lineno}:{first.colno}: not JSON: {first.msg}"],
+                                      name) from None
         return items
+
+
+# The shapes OCDS gives the fields this import reads: "object" or ("list", item shape).
+# Anything else in those places is reported with its JSON path, never guessed at.
+_CLASSIFICATION: dict = {}
+_ITEM = {"classification": "object", "additionalClassifications": ("list", _CLASSIFICATION)}
+_PERIOD: dict = {}
+_VALUE: dict = {}
+_PARTY = {"identifier": "object", "additionalIdentifiers": ("list", {}), "details": "object",
+          "roles": ("list", None)}
+RELEASE_SHAPE = {
+    "tender": ("object", {"items": ("list", _ITEM), "classification": "object",
+                          "contractPeriod": "object"}),
+    "buyer": "object",
+    "parties": ("list", _PARTY),
+    "awards": ("list", {"suppliers": ("list", {}), "items": ("list", _ITEM), "value": "object",
+                        "contractPeriod": "object"}),
+    "contracts": ("list", {"period": "object", "value": "object"}),
+}
+
+
+def _kind(value) -> str:
+    return {dict: "an object", list: "a list", str: "text", bool: "true/false",
+            type(None): "null"}.get(type(value), "a number")
+
+
+def shape_problems(data, shape: dict, path: str) -> list:
+    """Every place in ``data`` (an object) where a field read has the wrong shape."""
+    problems = []
+    for key, want in shape.items():
+        if key not in data or data[key] is None:
+            continue
+        value, where = data[key], f"{path}.{key}"
+        kind, inner = (want, None) if isinstance(want, str) else want
+        if kind == "object":
+            if not isinstance(value, dict):
+                problems.append(f"{where}: {_kind(value)} where an object belongs")
+            elif inner:
+                problems.extend(shape_problems(value, inner, where))
+            continue
+        if not isinstance(value, list):
+            problems.append(f"{where}: {_kind(value)} where a list belongs")
+            continue
+        for i, item in enumerate(value):
+            if inner is None:
+                continue
+            if not isinstance(item, dict):
+                problems.append(f"{where}[{i}]: {_kind(item)} where an object belongs")
+            elif inner:
+                problems.extend(shape_problems(item, inner, f"{where}[{i}]"))
+    return problems
 
 
 def classify(data) -> str:
@@ -261,16 +338,24 @@ def import_ocds(paths: Iterable[str], *, it_only: bool = False, term_from_text: 
     releases: dict = {}           # ocid -> [(date, order, file, release)]
     notices: dict = {}            # notice id -> (file, notice)
     order = 0
+    problems: list = []
     for file in files:
-        data = _load_json(file)
-        kind = classify(data)
         name = Path(file).name
+        try:
+            data = _load_json(file)
+        except SourceError as exc:
+            problems.extend(exc.problems)
+            continue
+        kind = classify(data)
         if kind == "unknown":
             result.notes.append(f"{name}: not OCDS (no releases, records or ocid) and not notices: skipped")
             result.skip("file is not OCDS")
             continue
         if kind == "notices":
-            for notice in data["contracts"]:
+            for i, notice in enumerate(data["contracts"]):
+                if not isinstance(notice, dict):
+                    problems.append(f"{name}: $.contracts[{i}]: {_kind(notice)} where an object belongs")
+                    continue
                 nid = str(notice.get("id") or "")
                 if not nid:
                     result.skip("notice without an id")
@@ -279,23 +364,31 @@ def import_ocds(paths: Iterable[str], *, it_only: bool = False, term_from_text: 
             continue
         if kind == "records":
             items = []
-            for record in data["records"]:
+            for i, record in enumerate(data["records"]):
                 compiled = record.get("compiledRelease") if isinstance(record, dict) else None
                 if isinstance(compiled, dict):
-                    items.append(compiled)
+                    items.append((i, compiled))
                 else:
                     result.skip("record without a compiledRelease")
         elif kind == "release":
-            items = [data]
+            items = [(0, data)]
         else:
-            items = data["releases"] if isinstance(data, dict) else data
-        for release in items:
+            items = list(enumerate(data["releases"] if isinstance(data, dict) else data))
+        where = {"records": "$.records[{}].compiledRelease", "release": "$",
+                 "releases": "$.releases[{}]" if isinstance(data, dict) else "$[{}]"}[kind]
+        for i, release in items:
             if not isinstance(release, dict) or not release.get("ocid") or not release.get("id"):
                 result.skip("release without an ocid or id")
+                continue
+            bad = shape_problems(release, RELEASE_SHAPE, where.format(i))
+            if bad:
+                problems.extend(f"{name}: {b}" for b in bad)
                 continue
             order += 1
             releases.setdefault(release["ocid"], []).append(
                 (str(release.get("date") or ""), order, name, release))
+    if problems:
+        raise SourceError(problems, result.source)
     for ocid in sorted(releases):
         _from_releases(ocid, releases[ocid], builder, result, it_only)
     for nid in sorted(notices):
@@ -323,7 +416,7 @@ def _from_releases(ocid: str, group: list, builder: _Builder, result: ImportResu
     release = {**release, "tender": tender}
     cpvs = _cpvs(release)
     if it_only and not _is_it(c for c, _ in cpvs):
-        result.skip("not IT (no CPV code starting 48 or 72)")
+        result.skip(NOT_IT)
         return
     parties = {p.get("id"): p for p in release.get("parties") or [] if isinstance(p, dict)}
     buyer = release.get("buyer") or next((p for p in parties.values() if "buyer" in (p.get("roles") or [])), None)
@@ -448,7 +541,7 @@ def _from_notice(nid: str, notice: dict, file: str, builder: _Builder, result: I
         return
     codes = [c for c in re.split(r"[\s,;]+", str(notice.get("cpv_codes") or "")) if c]
     if it_only and not _is_it(codes):
-        result.skip("not IT (no CPV code starting 48 or 72)")
+        result.skip(NOT_IT)
         return
     title = clean_text(notice.get("title"))
     description = clean_text(notice.get("description"))

@@ -39,6 +39,9 @@ from estate.interchange.values import (ValueProblem, parse_bool, parse_date, par
 from estate.interchange.writer import SECTIONS, AuthorityDoc, ImportResult
 from estate.model import records as R
 
+#: the register's custom document property naming the catalogue files it was written with
+CATALOGUE_PROPERTY = "estate catalogue files"
+
 AUTHORITIES = "Authorities"
 LINES = "Authority lines"
 SYSTEMS = "Systems"
@@ -109,6 +112,19 @@ def _depends(row: _Row) -> list:
             dep["via"] = via
         out.append(dep)
     return out
+
+
+def recorded_catalogue(path) -> tuple:
+    """``(existing files, missing files)`` of the catalogue a register records."""
+    import openpyxl
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True)
+        props = {p.name: p.value for p in wb.custom_doc_props}
+        wb.close()
+    except Exception:                 # a bad workbook is reported when it is read
+        return [], []
+    files = [f for f in str(props.get(CATALOGUE_PROPERTY) or "").split("\n") if f.strip()]
+    return [f for f in files if Path(f).is_file()], [f for f in files if not Path(f).is_file()]
 
 
 def _unique_id(base: str, taken: set) -> str:

@@ -381,7 +381,9 @@ def import_table(path, mapping_path, *, sheet: Optional[str] = None,
                             "in the mapping")
             return None
 
-        content = tuple(sorted((k, text_of(v) or "") for k, v in cells.items()))
+        # a digest of the row's cells, not the cells: a million rows stay small in memory
+        content = hashlib.sha256(repr(sorted((k, text_of(v) or "") for k, v in cells.items()))
+                                 .encode("utf-8")).digest()
         if content in seen_rows:
             result.notes.append(f"row {number} is an exact copy of row {seen_rows[content]}: "
                                 "merged into it")
@@ -421,7 +423,7 @@ def import_table(path, mapping_path, *, sheet: Optional[str] = None,
             raw_id = clean_text(text_of(cell("id")[0]))
             cid = re.sub(r"[^A-Za-z0-9._/-]+", "-", raw_id).strip("-./") if raw_id else ""
             if not cid or not CONTRACT_ID.match(cid):
-                digest = hashlib.sha256(repr(content).encode("utf-8")).hexdigest()[:8]
+                digest = content.hex()[:8]
                 cid = f"{slugify(supplier)}-{end.isoformat() if end else digest}"
                 comment.append("no reference in the sheet: id made from the supplier and " +
                                ("the end date" if end else "the row's content (the same on every run)"))

@@ -25,8 +25,10 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import math
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional
@@ -93,15 +95,29 @@ class ImportResult:
 
 
 # --------------------------------------------------------------------------- rendering
+_RESOLVER = yaml.resolver.Resolver()
+#: text that YAML's syntax reads plain in block and flow context alike (no indicator
+#: characters); whether it reads as a string is still asked of the resolver
+_SIMPLE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._()/&+'-]*[A-Za-z0-9._()'-]|[A-Za-z0-9]")
+
+
+@functools.lru_cache(maxsize=65536)
 def _plain_ok(text: str, flow: bool) -> bool:
-    """True when ``text`` reads back as the same string written without quotes."""
+    """True when ``text`` reads back as the same string written without quotes.
+
+    Simple text is decided by the resolver alone (``yes``, ``1e3``, ``2026-03-31`` are not
+    strings); anything else is written and read back.  Cached: registers repeat the same
+    suppliers and values thousands of times.
+    """
+    if _SIMPLE.fullmatch(text) and "  " not in text:
+        return _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == "tag:yaml.org,2002:str"
     if not text or text != text.strip() or "\n" in text or text.startswith(("'", '"', "`")):
         return False
     if flow and any(c in text for c in ",[]{}"):
         return False
     probe = f"k: [{text}]" if flow else f"k: {text}"
     try:
-        loaded = yaml.safe_load(probe)
+        loaded = yaml.safe_load(probe)     # pure PyYAML: stricter than libyaml (tabs)
     except yaml.YAMLError:
         return False
     value = loaded.get("k") if isinstance(loaded, dict) else None
@@ -158,7 +174,15 @@ def scalar(value, key: str = "", flow: bool = False) -> str:
     return text if _plain_ok(text, flow) else _quote(text)
 
 
-def _flow_list(items: list) -> str:
+def text_scalar(text: str) -> str:
+    """``text`` as a YAML scalar that reads back as the same string in block and in flow
+    context alike (``key: TEXT`` and ``[TEXT, ...]``): plain when both allow, else quoted.
+    ``estate synth`` writes its inventories with this and :func:`flow_list`."""
+    return text if _plain_ok(text, False) and _plain_ok(text, True) else _quote(text)
+
+
+def flow_list(items) -> str:
+    """A list of scalars in flow style: ``[a, "b, c"]``."""
     return "[" + ", ".join(scalar(i, flow=True) for i in items) + "]"
 
 
@@ -177,7 +201,7 @@ def _emit(key: str, value, indent: int, out: list) -> None:
             _emit(k, v, indent + 2, out)
     elif isinstance(value, list):
         if all(_is_simple(v) for v in value):
-            out.append(f"{pad}{key}: {_flow_list(value)}")
+            out.append(f"{pad}{key}: {flow_list(value)}")
             return
         out.append(f"{pad}{key}:")
         for item in value:

@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from pathlib import Path
 from functools import lru_cache
 from importlib import resources
 from typing import Optional
@@ -325,3 +326,15 @@ def default_catalogue_files() -> list[str]:
     """Paths of the catalogue files shipped in the package, in load order."""
     folder = resources.files("estate") / "data" / "catalogue"
     return sorted(str(p) for p in folder.iterdir() if p.name.endswith((".yaml", ".yml")))
+
+
+def catalogue_files(estate) -> list[str]:
+    """The user's catalogue files an estate was loaded with (the shipped catalogue aside),
+    as absolute paths: what ``estate import register`` needs to validate a register's
+    records again (the register names them in a document property)."""
+    shipped = {str(Path(f).resolve()) for f in default_catalogue_files()}
+    cat = estate.catalogue
+    records = [*cat.vendors.values(), *cat.products.values(), *cat.partnerships.values(),
+               *cat.lines_of_business.values()]
+    files = {str(Path(r.src.file).resolve()) for r in records if getattr(r, "src", None)}
+    return sorted(files - shipped)

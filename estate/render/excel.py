@@ -43,6 +43,8 @@ from itertools import chain, islice
 from pathlib import Path
 
 from estate import __version__
+from estate.interchange.register_import import CATALOGUE_PROPERTY
+from estate.model.catalogue import catalogue_files
 from estate.output import atomic_path
 from estate.render.register import Context, Sheet, sheets
 from estate.render.register.base import Col, Link, Typed, as_date, as_number
@@ -239,7 +241,9 @@ def _properties(estate, as_of: dt.date) -> Properties:
         description="Systems, contracts and lines of business of UK councils, and where they "
                     "could converge. Written by estate; see the Summary sheet.",
         category="IT estate register",
-        created=dt.datetime.combine(as_of, dt.time()))
+        created=dt.datetime.combine(as_of, dt.time()),
+        # the user's catalogue files, so that 'estate import register' finds them again
+        custom=((CATALOGUE_PROPERTY, "\n".join(files)),) if (files := catalogue_files(estate)) else ())
 
 
 def write_register(estate, findings, path: Path, settings) -> None:

@@ -473,6 +473,8 @@ class Properties:
     description: str = ""
     category: str = ""
     created: Optional[dt.datetime] = None
+    #: custom properties (File > Properties > Custom): ``((name, text), ...)``
+    custom: tuple = ()
 
 
 class Workbook:
@@ -570,6 +572,11 @@ class Workbook:
                   'vnd.openxmlformats-officedocument.spreadsheetml.table+xml"/>'
                   for t in range(1, self.table_count + 1)]
         self._put("docProps/core.xml", self._core())
+        custom = self._custom()
+        if custom:
+            self._put("docProps/custom.xml", custom)
+            types.append('<Override PartName="/docProps/custom.xml" ContentType="application/'
+                         'vnd.openxmlformats-officedocument.custom-properties+xml"/>')
         self._put("docProps/app.xml",
                   f'{_XML}<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/'
                   '2006/extended-properties"><Application>estate</Application></Properties>')
@@ -591,8 +598,23 @@ class Workbook:
                   'Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/'
                   'relationships/metadata/core-properties" Target="docProps/core.xml"/>'
                   f'<Relationship Id="rId3" Type="{REL}/extended-properties" '
-                  'Target="docProps/app.xml"/></Relationships>')
+                  'Target="docProps/app.xml"/>'
+                  + (f'<Relationship Id="rId4" Type="{REL}/custom-properties" '
+                     'Target="docProps/custom.xml"/>' if custom else "")
+                  + '</Relationships>')
         self.zip.close()
+
+    def _custom(self) -> str:
+        """docProps/custom.xml of the custom properties (text only), or "" when none."""
+        fmtid = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"     # the one id text properties use
+        props = "".join(f'<property fmtid="{fmtid}" pid="{pid}" name="{attr(name)}">'
+                        f"<vt:lpwstr>{_esc(value)}</vt:lpwstr></property>"
+                        for pid, (name, value) in enumerate(self.properties.custom, 2))
+        if not props:
+            return ""
+        return (f'{_XML}<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+                'custom-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/'
+                f'2006/docPropsVTypes">{props}</Properties>')
 
     def _core(self) -> str:
         p = self.properties

@@ -186,3 +186,15 @@ def test_quoted_formula_text_and_uk_dates_are_read(tmp_path):
     assert added["id"] == "added-in-excel"
     assert any("no System id; gave it 'added-in-excel'" in n for n in result.notes)
 
+
+
+def test_the_register_knows_its_catalogue(tmp_path, run):
+    """A register written with a custom catalogue imports back without --catalogue."""
+    from estate.interchange.register_import import recorded_catalogue
+    _, path = _register(tmp_path)
+    assert recorded_catalogue(path) == ([str(MINI_CATALOGUE.resolve())], [])
+    out = tmp_path / "imported"
+    result = run("import", "register", path, "-o", out, "--against", MINI)
+    assert f"catalogue from the register's properties: {MINI_CATALOGUE.resolve()}" in result.stderr
+    assert "0 change(s) compared with" in result.stderr
+    assert load([str(MINI_CATALOGUE), str(out)], default_catalogue=False).errors == []
