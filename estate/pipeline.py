@@ -34,7 +34,7 @@ from estate.model import build_graph, load
 from estate.model.loader import discover
 from estate.output import write_json_stream
 from estate.progress import Progress, as_progress
-from estate.publish import Publication
+from estate.publish import Publication, check_inputs
 from estate.reuse import (MapReuse, RunRecord, RunRecords, current, drawing_identity,
                           files_written, input_digests, run_key)
 
@@ -131,6 +131,7 @@ def analyse(paths, outdir, settings: Settings, *, choices: Optional[OutputChoice
 def _analyse(paths, outdir, settings, choices, strict, jobs, outputs, progress, cache, force,
              timings) -> Result:
     outdir = Path(outdir)
+    check_inputs(outdir, paths)
     # the folder is this run's from here on: a second run into it refuses at once
     with Publication(outdir) as publication:
         records = key = earlier = None

@@ -49,6 +49,18 @@ def _names(final: Path) -> dict:
     return {"lock": final.parent / f"{stem}-lock", "new": f"{stem}-new-", "old": f"{stem}-old-"}
 
 
+def check_inputs(outdir, paths) -> None:
+    """Refuse an output folder that holds any of ``paths`` (the inputs of the run): a
+    run replaces its output folder whole."""
+    final = Path(os.path.realpath(outdir))
+    for raw in paths:
+        path = Path(os.path.realpath(raw))
+        if path == final or final in path.parents:
+            raise OutputError(f"{outdir} holds {raw}, an input of this run, and a run replaces "
+                              "its output folder whole; nothing was written",
+                              hint="give the outputs a folder of their own, e.g. -o output")
+
+
 class Publication:
     """The staging folder of one run into ``outdir``, used as a context manager::
 
@@ -75,6 +87,11 @@ class Publication:
         if os.path.lexists(self.final) and not self.final.is_dir():
             raise OutputError(f"{self.shown} is a file, not a folder; nothing was written",
                               hint="name a folder with -o DIR")
+        here = Path(os.path.realpath(os.getcwd()))
+        if self.final == here or self.final in here.parents:
+            raise OutputError(f"{self.shown} holds the current folder, and a run replaces its "
+                              "output folder whole; nothing was written",
+                              hint="give the outputs a folder of their own, e.g. -o output")
         try:
             self.final.parent.mkdir(parents=True, exist_ok=True)
             self._lock()

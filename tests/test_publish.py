@@ -256,3 +256,17 @@ def test_an_output_folder_that_is_a_file_is_refused_before_any_work(tmp_path):
     with pytest.raises(OutputError, match=f"^{out} is a file, not a folder; nothing was written"):
         Publication(out).__enter__()                                   # and the library
     assert out.read_text() == "not a folder" and leftovers(out) == []
+
+
+def test_a_folder_holding_the_inputs_or_the_current_folder_is_refused(tmp_path, monkeypatch):
+    inventories = tmp_path / "work" / "inventories"
+    inventories.mkdir(parents=True)
+    (inventories / "a.yaml").write_text((SAMPLES / "kingsmere.yaml").read_text())
+    result = CliRunner().invoke(main, ["analyse", str(inventories), "-o", str(tmp_path / "work"),
+                                       "--no-cache"])
+    assert result.exit_code == 1
+    assert f"estate: {tmp_path / 'work'} holds {inventories}, an input of this run" in result.output
+    monkeypatch.chdir(inventories)
+    result = CliRunner().invoke(main, ["analyse", str(SAMPLES), "-o", ".", "--no-cache"])
+    assert result.exit_code == 1 and "estate: . holds the current folder" in result.output
+    assert sorted(p.name for p in (tmp_path / "work").rglob("*")) == ["a.yaml", "inventories"]
