@@ -9,20 +9,17 @@ import signal
 
 import click
 
-from estate.choices import MAP_CHOICES
+from estate.choices import MAP_CHOICES, map_formats as parse_map_formats
 from estate.commands.options import analysis_options, paths_argument, run_settings, strict_option
-from estate.errors import Interrupted
+from estate.errors import Interrupted, UsageError
 
 
 def _formats(ctx, param, value):
     """A click callback: ``svg,png`` as a tuple of map formats, or a usage error."""
-    from estate.choices import map_formats
-    from estate.errors import UsageError
-
     if value is None:
         return None
     try:
-        formats = map_formats(value)
+        formats = parse_map_formats(value)
     except UsageError:
         formats = ()
     if not formats:
@@ -70,7 +67,7 @@ def analyse(paths, outdir, as_of, config_path, window_months, strict, jobs, maps
                          jobs=jobs or os.cpu_count() or 1, cache=cache,
                          progress=for_stream(quiet=quiet), force=force)
     except KeyboardInterrupt:
-        raise Interrupted(f"interrupted; {outdir} left as it was")
+        raise Interrupted(f"interrupted; {outdir} left as it was") from None
     if quiet:
         return
     _summary(result)
