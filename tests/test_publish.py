@@ -270,3 +270,17 @@ def test_a_folder_holding_the_inputs_or_the_current_folder_is_refused(tmp_path, 
     result = CliRunner().invoke(main, ["analyse", str(SAMPLES), "-o", ".", "--no-cache"])
     assert result.exit_code == 1 and "estate: . holds the current folder" in result.output
     assert sorted(p.name for p in (tmp_path / "work").rglob("*")) == ["a.yaml", "inventories"]
+
+
+def test_a_folder_that_cannot_be_written_beside_is_said_plainly_before_any_work(tmp_path, monkeypatch):
+    import tempfile
+
+    def refuse(*args, **kwargs):
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS))
+
+    monkeypatch.setattr(tempfile, "mkdtemp", refuse)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["analyse", str(SAMPLES), "-o", str(out), "--no-cache"])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == f"estate: cannot write {tmp_path}: Read-only file system"
+    assert "internal error" not in result.output and not out.exists()
