@@ -15,9 +15,9 @@ into the new folder as hard links (copies where links cannot be made).  The outp
 the previous run (``analysis.json``, ``register.xlsx``, ``report.html``, ``maps/``) are
 replaced as a whole: a map the new run does not draw is gone.
 
-One run at a time: a run holds an exclusive lock (``fcntl.flock``) on
-``.OUT.estate-lock`` beside the folder, and a second run into the same folder refuses
-with a message naming the first.  The lock file stays (it is empty but for the
+One run at a time: a run holds an exclusive lock (``fcntl.flock``; ``msvcrt`` on
+Windows) on ``.OUT.estate-lock`` beside the folder, and a second run into the same
+folder refuses with a message naming the first.  The lock file stays (it is empty but for the
 process id); everything else a killed run left (staging folders, hidden temporary
 files) is removed by the next run into that folder.
 """
@@ -27,7 +27,6 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import errno
-import fcntl
 import logging
 import os
 import shutil
@@ -37,6 +36,12 @@ from typing import Optional
 
 from estate.errors import OutputError
 from estate.output import UMASK, WriteError, is_temporary, link_or_copy
+
+try:
+    import fcntl
+except ImportError:                  # pragma: no cover - Windows: msvcrt locks a byte instead
+    fcntl = None
+    import msvcrt
 
 log = logging.getLogger(__name__)
 
@@ -122,12 +127,15 @@ class Publication:
     def _lock(self) -> None:
         fd = os.open(self.names["lock"], os.O_RDWR | os.O_CREAT, 0o666 & ~UMASK)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.read(fd, 32).decode("ascii", "replace").strip() or "another process"
+            _try_lock(fd)
+        except (BlockingIOError, PermissionError):
+            try:
+                holder = os.read(fd, 32).decode("ascii", "replace").strip()
+            except OSError:          # Windows: the locked byte cannot be read
+                holder = ""
             os.close(fd)
             raise OutputError(f"{self.shown} is being written by another estate run "
-                              f"(process {holder}); nothing was written",
+                              f"(process {holder or 'unknown'}); nothing was written",
                               hint="wait for that run to finish, or write elsewhere with -o DIR")
         os.ftruncate(fd, 0)
         os.write(fd, str(os.getpid()).encode("ascii"))
@@ -198,12 +206,24 @@ _AT_FDCWD = -100
 _renameat2 = None
 
 
+def _try_lock(fd: int) -> None:
+    """Lock ``fd`` for this process, or raise BlockingIOError (PermissionError on
+    Windows) when another process holds it."""
+    if fcntl is not None:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    else:                            # pragma: no cover
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+
+
 def _exchange(a: Path, b: Path) -> bool:
     """Swap folders ``a`` and ``b`` atomically; False when the system cannot."""
     global _renameat2
     if _renameat2 is None:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
-        _renameat2 = getattr(libc, "renameat2", False)
+        try:
+            libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+            _renameat2 = getattr(libc, "renameat2", False)
+        except (OSError, TypeError):      # no C library to ask (Windows)
+            _renameat2 = False
     if not _renameat2:
         return False
     done = _renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
