@@ -11,6 +11,8 @@ Data goes to stdout, messages to stderr, and a traceback only with ``--debug``.
 from __future__ import annotations
 
 import logging
+import os
+import sys
 
 import click
 
@@ -21,7 +23,7 @@ from estate.commands.survey import import_survey, survey
 from estate.commands.interchange import export, import_group
 from estate.commands.synth import synth
 from estate.commands.validate import validate
-from estate.errors import EstateError, InventoryError
+from estate.errors import EstateError, Interrupted, InventoryError
 
 
 class EstateGroup(click.Group):
@@ -30,12 +32,21 @@ class EstateGroup(click.Group):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
+        except (Interrupted, KeyboardInterrupt) as exc:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            _report_error(exc if isinstance(exc, Interrupted) else Interrupted("interrupted"))
+            sys.stdout.flush()
+            sys.stderr.flush()
+            # at once: threads still drawing maps into the staging folder (thrown away on
+            # the way here) are not waited for, and print nothing as they go
+            os._exit(Interrupted.exit_code)
         except EstateError as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
             _report_error(exc)
             ctx.exit(exc.exit_code)
-        except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt):
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except Exception as exc:  # an unexpected failure: say so briefly
             if ctx.obj and ctx.obj.get("debug"):

@@ -44,6 +44,12 @@ class OutputError(EstateError):
     """An output could not be written."""
 
 
+class Interrupted(EstateError):
+    """The user stopped the run (Ctrl-C, SIGTERM); exit code 130, as a shell gives."""
+
+    exit_code = 130
+
+
 SEVERITIES = ("error", "warning", "info")
 
 #: characters that would break a line of text output or change how it is shown: C0 and

@@ -10,10 +10,12 @@ pieces, with the bytes ``json.dump`` gives.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import math
 import os
 import re
+import shutil
 import tempfile
 from itertools import chain, compress
 from pathlib import Path
@@ -21,21 +23,81 @@ from pathlib import Path
 from estate.errors import OutputError
 
 
+class WriteError(OutputError):
+    """The system refused to write a file: a full disk, a read-only folder, a permission.
+
+    Not a bug in estate: the message says which file and what the system said, e.g.
+    ``cannot write out/report.html: No space left on device``.
+    """
+
+    def __init__(self, path, error: OSError):
+        self.path, self.error = Path(path), error
+        hint = ("free some space on that disk, or write elsewhere with -o DIR"
+                if error.errno in (errno.ENOSPC, errno.EDQUOT) else
+                "write into a folder you may write to, with -o DIR")
+        super().__init__(f"cannot write {path}: {error.strerror or error}", hint=hint)
+
+    def moved(self, old_root, new_root) -> "WriteError":
+        """The same error about the same file under ``new_root`` instead of ``old_root``."""
+        try:
+            return WriteError(Path(new_root) / self.path.relative_to(old_root), self.error)
+        except ValueError:
+            return self
+
+
+#: what the system says when it will not write (as opposed to a bug: a bad argument)
+_REFUSALS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM,
+                       errno.EFBIG, errno.EIO, errno.ENOTDIR, errno.EISDIR, errno.ENOENT})
+
+
+def refused(error: BaseException, path=None) -> bool:
+    """True when ``error`` is the system refusing to write (``path``, or a file it names)."""
+    return isinstance(error, OSError) and error.errno in _REFUSALS and (
+        error.filename is None or path is None or str(error.filename) == str(path))
+
+
+#: the name of a temporary file :func:`atomic_path` makes: ``.NAME.XXXXXXXX.SUFFIX``
+_TEMPORARY = re.compile(r"\..+\.[a-z0-9_]{8}\.[A-Za-z0-9]+")
+
+
+def is_temporary(name: str) -> bool:
+    """True when ``name`` is that of a temporary file :func:`atomic_path` makes (one a
+    stopped run may have left)."""
+    return _TEMPORARY.fullmatch(name) is not None
+
+
 @contextlib.contextmanager
 def atomic_path(dest, suffix: str = ""):
-    """Yield a temporary path beside ``dest``; move it onto ``dest`` if the block succeeds."""
+    """Yield a temporary path beside ``dest``; move it onto ``dest`` if the block succeeds.
+
+    When the system refuses to write (:func:`refused`), raises :class:`WriteError`.
+    """
     dest = Path(dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=suffix or ".tmp", dir=dest.parent)
-    os.close(fd)
-    os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes files private; outputs are ordinary files
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=suffix or ".tmp", dir=dest.parent)
+        os.close(fd)
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes files private; outputs are ordinary files
+    except OSError as exc:
+        raise WriteError(dest, exc) from exc
     try:
         yield Path(tmp)
         os.replace(tmp, dest)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if refused(exc, tmp):
+            raise WriteError(dest, exc) from exc
         raise
+
+
+def link_or_copy(source, target) -> None:
+    """``target`` as a hard link to ``source`` (the same file, its time kept), or a copy
+    with its time where no link can be made (another file system)."""
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except OSError:
+        shutil.copy2(source, target, follow_symlinks=False)
 
 
 def write_text(dest, text: str) -> None:
@@ -200,6 +262,8 @@ def _current_umask() -> int:
 
 
 _UMASK = _current_umask()
+#: the process's umask, read once (new outputs get the permissions of ordinary files)
+UMASK = _UMASK
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 

@@ -1,8 +1,9 @@
 """The ``analyse`` pipeline as a library call: load, check, graph, analyse, write.
 
 The command line only parses options and calls :func:`analyse`; tests and other tools
-can call it too.  Every output is written atomically (``estate.output``), and nothing
-is written at all when the inventories are invalid.
+can call it too.  The outputs are written into a staging folder and published together
+(:mod:`estate.publish`): the output folder holds the previous run or this one, whole,
+whatever stops the run; nothing is written at all when the inventories are invalid.
 
 At the scale of a national estate (``docs/performance.md``): files are parsed in ``jobs``
 worker processes and, given a ``cache``, reused from earlier runs; once loaded, the
@@ -34,6 +35,7 @@ from estate.model.loader import discover
 from estate.model.target_state import as_planned
 from estate.output import write_json_stream
 from estate.progress import Progress, as_progress
+from estate.publish import Publication, check_inputs
 from estate.reuse import (MapReuse, RunRecord, RunRecords, current, drawing_identity,
                           files_written, input_digests, run_key)
 
@@ -131,25 +133,51 @@ def analyse(paths, outdir, settings: Settings, *, choices: Optional[OutputChoice
 def _analyse(paths, outdir, settings, choices, strict, jobs, outputs, progress, cache, force,
              timings) -> Result:
     outdir = Path(outdir)
-    records = key = earlier = None
-    if cache is not None:
-        with _timed(timings, "reuse:check"):
-            records = RunRecords(cache.root)
-            key = run_key(input_digests(discover(paths)), settings, choices, outputs, strict)
-            earlier = records.get(outdir)
-        if not force and current(earlier, key):
-            return Result(None, None, {"summary": earlier.summary}, notes=earlier.notes,
-                          written=[outdir / name for name in earlier.written], timings=timings,
-                          warnings=earlier.warnings, reused=earlier.finished)
-        records.forget(outdir)      # a run that fails from here on leaves no record
-    with _timed(timings, "load"):
-        estate = load_valid(paths, strict, jobs=jobs, cache=cache, progress=progress)
-    gc.freeze()
-    graph, findings = run_analyses(estate, settings, progress=progress, timings=timings, freeze=True)
-    gc.freeze()         # the findings, too, live to the end of the run
-    result = Result(estate, graph, findings, timings=timings,
-                    warnings=sum(1 for p in estate.problems if p.severity == "warning"))
-    reuse = MapReuse(earlier if not force else None, drawing_identity()) if records else None
+    check_inputs(outdir, paths)
+    # the folder is this run's from here on: a second run into it refuses at once
+    with Publication(outdir) as publication:
+        records = key = earlier = None
+        if cache is not None:
+            with _timed(timings, "reuse:check"):
+                records = RunRecords(cache.root)
+                key = run_key(input_digests(discover(paths)), settings, choices, outputs, strict)
+                earlier = records.get(outdir)
+            if not force and current(earlier, key):
+                return Result(None, None, {"summary": earlier.summary}, notes=earlier.notes,
+                              written=[outdir / name for name in earlier.written], timings=timings,
+                              warnings=earlier.warnings, reused=earlier.finished)
+            records.forget(outdir)      # a run that fails from here on leaves no record
+        with _timed(timings, "load"):
+            estate = load_valid(paths, strict, jobs=jobs, cache=cache, progress=progress)
+        gc.freeze()
+        graph, findings = run_analyses(estate, settings, progress=progress, timings=timings,
+                                       freeze=True)
+        gc.freeze()         # the findings, too, live to the end of the run
+        result = Result(estate, graph, findings, timings=timings,
+                        warnings=sum(1 for p in estate.problems if p.severity == "warning"))
+        work = publication.staging
+        reuse = MapReuse(earlier if not force else None, drawing_identity(), into=work) \
+            if records else None
+        maps = _write(result, work, settings, choices, outputs, jobs, progress, reuse)
+        files = files_written(work, result.written, maps)
+        publication.publish()
+    result.written = [outdir / Path(p).name for p in result.written]
+    if reuse is not None:
+        timings["maps:reused"] = reuse.reused
+    if records is not None:
+        records.put(RunRecord(
+            key=key, outdir=str(outdir.resolve()), summary=findings["summary"],
+            finished=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+            warnings=result.warnings, notes=list(result.notes),
+            written=[p.name for p in result.written], files=files,
+            maps=reuse.entries if reuse is not None else {}))
+    return result
+
+
+def _write(result: Result, work: Path, settings, choices, outputs, jobs, progress, reuse) -> list:
+    """Write every output into the folder ``work``; listed in ``result.written``.  Returns
+    what the map renderer returned (one dict per map)."""
+    estate, graph, findings, timings = result.estate, result.graph, result.findings, result.timings
     document = {"estate_version": __version__, "settings": settings.as_dict(), **findings}
     progress.begin("write", 1 + len(outputs & DEFAULT_OUTPUTS))
     maps_job = None
@@ -158,7 +186,7 @@ def _analyse(paths, outdir, settings, choices, strict, jobs, outputs, progress, 
         if dot_available():
             def draw():
                 with _timed(timings, "write:maps"):
-                    return render_maps(estate, graph, findings, outdir / "maps", choices, reuse=reuse)
+                    return render_maps(estate, graph, findings, work / "maps", choices, reuse=reuse)
             # Graphviz does most of the work of the maps, in its own processes: with more
             # than one CPU, the maps are drawn from a thread while this one writes the
             # JSON and the register (the report needs the maps, so it comes last)
@@ -170,44 +198,38 @@ def _analyse(paths, outdir, settings, choices, strict, jobs, outputs, progress, 
     maps: list = []
     try:
         with _timed(timings, "write:analysis.json"):
-            write_json_stream(outdir / "analysis.json", document)
-        result.written.append(outdir / "analysis.json")
+            write_json_stream(work / "analysis.json", document)
+        result.written.append(work / "analysis.json")
         progress.advance()
         if isinstance(maps_job, _Now):
             maps = maps_job.join()
-            result.written.append(outdir / "maps")
+            result.written.append(work / "maps")
         if "register" in outputs:
             from estate.render.excel import write_register
             with _timed(timings, "write:register.xlsx"):
-                write_register(estate, findings, outdir / "register.xlsx", settings)
-            result.written.append(outdir / "register.xlsx")
+                write_register(estate, findings, work / "register.xlsx", settings)
+            result.written.append(work / "register.xlsx")
             progress.advance()
-    finally:
+    except Exception:
         if isinstance(maps_job, _Thread):
-            t = time.perf_counter()
-            maps = maps_job.join()      # raises what drawing raised, after any error here
-            timings["write:maps (waited)"] = time.perf_counter() - t
-            result.written.append(outdir / "maps")
+            maps_job.join()             # raises what drawing raised, after any error here
+        raise
+    # (on Ctrl-C the drawing is not waited for: the staging folder is thrown away)
+    if isinstance(maps_job, _Thread):
+        t = time.perf_counter()
+        maps = maps_job.join()
+        timings["write:maps (waited)"] = time.perf_counter() - t
+        result.written.append(work / "maps")
     if "maps" in outputs:
         progress.advance()
     if "report" in outputs:
         from estate.render.html import write_report
         with _timed(timings, "write:report.html"):
-            write_report(estate, findings, maps, outdir / "report.html", settings, choices)
-        result.written.append(outdir / "report.html")
+            write_report(estate, findings, maps, work / "report.html", settings, choices)
+        result.written.append(work / "report.html")
         progress.advance()
     progress.end()
-    if reuse is not None:
-        timings["maps:reused"] = reuse.reused
-    if records is not None:
-        records.put(RunRecord(
-            key=key, outdir=str(outdir.resolve()), summary=findings["summary"],
-            finished=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-            warnings=result.warnings, notes=list(result.notes),
-            written=[Path(p).name for p in result.written],
-            files=files_written(outdir, result.written, maps),
-            maps=reuse.entries if reuse is not None else {}))
-    return result
+    return maps
 
 
 class _Now:

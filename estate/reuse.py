@@ -45,7 +45,8 @@ from typing import Iterable, Optional
 import estate
 from estate import __version__
 from estate.model.parse_cache import digest
-from estate.output import atomic_path
+from estate.errors import OutputError
+from estate.output import atomic_path, link_or_copy
 
 log = logging.getLogger(__name__)
 
@@ -193,7 +194,7 @@ class RunRecords:
             with atomic_path(self._path(record.outdir)) as tmp:
                 Path(tmp).write_text(json.dumps({"format": RECORD_FORMAT, **record.__dict__},
                                                 indent=1, default=str), encoding="utf-8")
-        except OSError as exc:
+        except (OSError, OutputError) as exc:
             log.debug("run record not written: %s", exc)
 
 
@@ -220,12 +221,14 @@ class MapReuse:
     """Hands the map renderer the maps an earlier run drew from the same DOT text.
 
     ``previous`` is the folder's last record (None: draw everything); ``drawing`` names
-    what draws the maps (estate and Graphviz).  What is drawn or reused is remembered in
+    what draws the maps (estate and Graphviz); ``into`` is the folder this run writes
+    (the staging folder of :mod:`estate.publish`), into which a reused map's files are
+    linked from the previous run's folder.  What is drawn or reused is remembered in
     :attr:`entries`, for this run's record.  Safe to call from the renderer's threads.
     """
 
-    def __init__(self, previous: Optional[RunRecord], drawing: str):
-        self.previous, self.drawing = previous, drawing
+    def __init__(self, previous: Optional[RunRecord], drawing: str, into=None):
+        self.previous, self.drawing, self.into = previous, drawing, into
         self.entries: dict = {}
         self.reused = 0
         self._lock = threading.Lock()
@@ -241,6 +244,14 @@ class MapReuse:
         result = self.previous.drawn(stem, sha, self.drawing)
         if result is None:
             return None
+        if self.into is not None and Path(self.into) != Path(self.previous.outdir):
+            try:
+                for name in result["files"].values():
+                    (Path(self.into) / name).parent.mkdir(parents=True, exist_ok=True)
+                    link_or_copy(Path(self.previous.outdir) / name, Path(self.into) / name)
+            except OSError as exc:
+                log.debug("map %s not reused: %s", stem, exc)
+                return None
         with self._lock:
             self.reused += 1
             self.entries[stem] = {"sha": sha, "drawing": self.drawing, "result": result}

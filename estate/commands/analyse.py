@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
+import signal
 
 import click
 
-from estate.choices import MAP_CHOICES
+from estate.choices import MAP_CHOICES, map_formats as parse_map_formats
 from estate.commands.options import analysis_options, paths_argument, run_settings, strict_option
+from estate.errors import Interrupted, UsageError
 
 
 def _formats(ctx, param, value):
     """A click callback: ``svg,png`` as a tuple of map formats, or a usage error."""
-    from estate.choices import map_formats
-    from estate.errors import UsageError
-
     if value is None:
         return None
     try:
-        formats = map_formats(value)
+        formats = parse_map_formats(value)
     except UsageError:
         formats = ()
     if not formats:
@@ -60,14 +61,66 @@ def analyse(paths, outdir, as_of, config_path, window_months, strict, jobs, maps
     settings, choices = run_settings(paths, config_path, as_of=as_of, window_months=window_months,
                                      maps=maps, map_formats=map_formats, templates=templates)
     cache = None if no_cache else ParseCache(cache_dir)
-    result = run(paths, outdir, settings, choices=choices, strict=strict,
-                 jobs=jobs or os.cpu_count() or 1, cache=cache, progress=for_stream(quiet=quiet),
-                 force=force)
+    try:
+        with _terminate_as_interrupt(), _warnings_at_the_end():
+            result = run(paths, outdir, settings, choices=choices, strict=strict,
+                         jobs=jobs or os.cpu_count() or 1, cache=cache,
+                         progress=for_stream(quiet=quiet), force=force)
+    except KeyboardInterrupt:
+        raise Interrupted(f"interrupted; {outdir} left as it was") from None
     if quiet:
         return
     _summary(result)
     for path in result.written:
         click.echo(str(path))
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt():
+    """SIGTERM stops the run as Ctrl-C does: the staging folder is removed on the way
+    out and one line says the folder was left as it was."""
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:                  # not the main thread: leave SIGTERM as it is
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+class _Held(logging.Handler):
+    def __init__(self):
+        super().__init__()
+        self.records: list = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+@contextlib.contextmanager
+def _warnings_at_the_end():
+    """Warnings logged during the run are shown when it ends, after the progress bars;
+    a run stopped by Ctrl-C shows none of them (the maps Graphviz was drawing fail with
+    it), only the line that says so.  With --debug, everything is shown as it comes."""
+    root = logging.getLogger()
+    if root.isEnabledFor(logging.DEBUG):
+        yield
+        return
+    handlers, held = root.handlers[:], _Held()
+    root.handlers = [held]
+    try:
+        yield
+    except KeyboardInterrupt:
+        held.records.clear()
+        raise
+    finally:
+        root.handlers = handlers
+        for record in held.records:
+            root.handle(record)
 
 
 def _summary(result) -> None:
