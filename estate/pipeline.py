@@ -162,6 +162,7 @@ def _analyse(paths, outdir, settings, strict, jobs, outputs, progress, cache, fo
         with _timed(timings, "write:report.html"):
             write_report(estate, findings, maps, outdir / "report.html", settings)
         result.written.append(outdir / "report.html")
+        result.written.append(outdir / "report")      # the detail pages beside it
         progress.advance()
     progress.end()
     if reuse is not None:
