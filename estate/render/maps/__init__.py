@@ -72,6 +72,7 @@ from typing import Iterator, Optional
 
 from estate.render.maps.blast_radius import blast_radius_map
 from estate.render.maps.council import council_map
+from estate.render.maps.council_overview import council_maps
 from estate.render.maps.dot import Dot, Html, clean, esc, quote
 from estate.render.maps.engine import (FORMATS, MAX_WORKERS, RENDER_TIMEOUT, _formats, _render_one, _stem,
                                        dot_available, run_graphviz)
@@ -97,7 +98,8 @@ MAP_CHOICES = {
     "partnerships": {"partnership", "landscape"},
     "none": set(),
 }
-KIND_ORDER = {"landscape": 0, "partnership": 1, "region": 2, "council": 3, "blast-radius": 4}
+KIND_ORDER = {"landscape": 0, "partnership": 1, "region": 2, "council": 3, "council-function": 3,
+              "blast-radius": 4}
 
 
 # ---- which maps ----------------------------------------------------------------------
@@ -156,7 +158,7 @@ def iter_maps(estate, graph, findings: Optional[dict], settings) -> Iterator[Map
             yield group_map(estate, view, Group("region", slug, region, tuple(members)))
     if "council" in kinds:
         for aid in sorted(estate.authorities, key=lambda aid: f"council-{aid}"):
-            yield council_map(estate, graph, view, aid)
+            yield from council_maps(estate, graph, view, aid)
     if "blast-radius" in kinds:
         top = max(0, settings.top_hubs or 0)
         for i, hub in enumerate(view.hubs[:top]):       # rank i: already in order

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Optional
 
-from estate.render.maps.dot import clean, Dot, esc, Html
+from estate.render.maps.dot import clean, Dot, Html, wrap_label
 from estate.render.maps.style import (CANDIDATE_HIGHLIGHTS, CONSOLIDATION_COLOUR, CONSOLIDATION_FILL,
                                       EDGE_DEFAULTS, FONT, _function_order, _graph_attrs, _layout, _legend,
                                       Map, NODE_DEFAULTS, _plural, SHARED_COLOUR, _system_attrs, View, _wrap)
@@ -164,9 +164,9 @@ def _row_node(estate, row: dict, candidates: dict, ranked: dict) -> dict:
     and saving (purple when in the top :data:`CANDIDATE_HIGHLIGHTS`)."""
     found = [candidates[t] for t in row["lines"] if t in candidates]
     shown = row["lines"][:4]
-    label = "<BR/>".join(f"<B>{esc(estate.line_name(t), 44)}</B>" for t in shown)
+    label = "<BR/>".join(f"<B>{wrap_label(estate.line_name(t), 36)}</B>" for t in shown)
     if len(row["lines"]) > len(shown):
-        label += f'<BR/><FONT POINT-SIZE="8">and {len(row["lines"]) - len(shown)} more lines</FONT>'
+        label += f'<BR/><FONT POINT-SIZE="9">and {len(row["lines"]) - len(shown)} more lines</FONT>'
     attrs = {"shape": "box", "style": "rounded,filled", "fillcolor": "#ffffff", "color": "#dadce0",
              "width": 2.4, "tooltip": ", ".join(estate.line_name(t) for t in row["lines"])}
     if found:
@@ -180,7 +180,7 @@ def _row_node(estate, row: dict, candidates: dict, ranked: dict) -> dict:
             note += f": converge on {', '.join(names[:2])}"
         if saving:
             note += f"; save about \u00a3{saving:,.0f} a year"
-        label += f'<BR/><FONT POINT-SIZE="8">{_wrap(note, 44)}</FONT>'
+        label += f'<BR/><FONT POINT-SIZE="9">{_wrap(note, 44)}</FONT>'
         attrs["tooltip"] = clean(" ".join(found[0][1].get("reasons") or []), 1000) or attrs["tooltip"]
         if best <= CANDIDATE_HIGHLIGHTS:
             attrs.update(fillcolor=CONSOLIDATION_FILL, color=CONSOLIDATION_COLOUR, penwidth=2.0)
@@ -213,7 +213,7 @@ def _member_columns(dot: Dot, estate, view: View, present: list, rows: list, rec
     """One column (cluster) per member: its systems on each row, "no system" where none."""
     for ai, aid in enumerate(present):
         authority = estate.authorities[aid]
-        with dot.cluster(f"a{ai}", label=Html(f"<B>{esc(authority.name, 60)}</B>"), fontname=FONT,
+        with dot.cluster(f"a{ai}", label=Html(f"<B>{wrap_label(authority.name, 40)}</B>"), fontname=FONT,
                          fontsize=12, style="rounded", color="#5f6368", margin=8):
             previous = None
             for row, recommended in zip(rows, recommended_by_row):
@@ -227,7 +227,7 @@ def _member_columns(dot: Dot, estate, view: View, present: list, rows: list, rec
                     names.append(n)
                 if not names:
                     n = f"{key}|{aid}|none"
-                    dot.node(n, label="no system", shape="plaintext", fontcolor="#9aa0a6", fontsize=8)
+                    dot.node(n, label="no system", shape="plaintext", fontcolor="#9aa0a6", fontsize=9)
                     names.append(n)
                 if previous:
                     for n in names:
