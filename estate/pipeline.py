@@ -227,6 +227,7 @@ def _write(result: Result, work: Path, settings, choices, outputs, jobs, progres
         with _timed(timings, "write:report.html"):
             write_report(estate, findings, maps, work / "report.html", settings, choices)
         result.written.append(work / "report.html")
+        result.written.append(work / "report")      # the detail pages beside it
         progress.advance()
     progress.end()
     return maps

@@ -46,7 +46,7 @@ except ImportError:                  # pragma: no cover - Windows: msvcrt locks 
 log = logging.getLogger(__name__)
 
 #: what ``estate analyse`` writes into its output folder; anything else there is carried over
-OUTPUTS = frozenset({"analysis.json", "register.xlsx", "report.html", "maps"})
+OUTPUTS = frozenset({"analysis.json", "register.xlsx", "report.html", "report", "maps"})
 
 
 def _names(final: Path) -> dict:

@@ -101,7 +101,7 @@ def test_a_command_end_to_end_help_and_exit_codes(valid, tmp_path):
                     "2026-11-21", "--no-cache")
     assert analysed.returncode == 0, analysed.stderr
     assert analysed.stdout.split() == [str(tmp_path / "out" / name) for name in
-                                       ("analysis.json", "register.xlsx", "report.html")]
+                                       ("analysis.json", "register.xlsx", "report.html", "report")]
 
 
 @pytest.mark.parametrize("command", [["validate"], ["analyse"], ["export", "csv"], ["export", "sqlite"],

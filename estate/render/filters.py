@@ -52,8 +52,13 @@ def num(value) -> str:
 _MONTH_ABBR = tuple(calendar.month_abbr)
 
 
-def date_text(value) -> str:
-    """``31 Mar 2027`` from an ISO date or a date; "not known" when missing."""
+#: "January"... ("" first), read once for the same reason
+_MONTH_NAME = tuple(calendar.month_name)
+
+
+def _day_text(value, months: tuple) -> str:
+    """``<day> <month> <year>`` with ``months``' names, from an ISO date or a date;
+    "not known" when missing, other text as it is."""
     if value in (None, ""):
         return "not known"
     if isinstance(value, str):
@@ -62,8 +67,13 @@ def date_text(value) -> str:
         except ValueError:
             return value
     if isinstance(value, dt.date):
-        return f"{value.day} {_MONTH_ABBR[value.month]} {value.year}"
+        return f"{value.day} {months[value.month]} {value.year}"
     return str(value)
+
+
+def date_text(value) -> str:
+    """``31 Mar 2027`` (tables) from an ISO date or a date; "not known" when missing."""
+    return _day_text(value, _MONTH_ABBR)
 
 
 def contract_ends(contracts) -> Markup:
@@ -72,3 +82,26 @@ def contract_ends(contracts) -> Markup:
     return escape("".join(
         f"; {c['contract']} {c['supplier']} ends {date_text(c['end'])}"
         + (f" ({', '.join(map(str, c['windows']))})" if c["windows"] else "") for c in contracts))
+
+
+def long_date(value) -> str:
+    """``30 June 2027`` (prose) from an ISO date or a date; "not known" when missing."""
+    return _day_text(value, _MONTH_NAME)
+
+
+def money_round(value) -> str:
+    """Money for prose, rounded the same way across the board pack: ``£1.2m`` from a
+    million, ``£52,000`` (to the thousand) from ten thousand, else to the hundred."""
+    n = _number(value)
+    if n is None:
+        return "not known"
+    if abs(n) >= 1_000_000:
+        return f"£{n / 1_000_000:,.1f}m"
+    step = 1000 if abs(n) >= 10_000 else 100
+    return f"£{round(n / step) * step:,.0f}"
+
+
+def plural(n, word: str, many: Optional[str] = None) -> str:
+    """``1 council``, ``2 councils``, ``1,204 systems`` (``many`` for irregular plurals)."""
+    count = _number(n) or 0
+    return f"{num(count)} {word if count == 1 else (many or word + 's')}"

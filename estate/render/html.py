@@ -20,7 +20,7 @@ The page is self-contained: CSS and script are inlined, maps are inlined as SVG 
 ``javascript:`` links, foreign objects), and nothing is fetched from the network, so it
 works offline and from a ``file://`` URL.
 
-Templates load from ``settings.templates`` (a folder of the user's, to brand the
+Templates load from ``choices.templates`` (a folder of the user's, to brand the
 report: a file there overrides the packaged file of the same name, the rest fall
 back), then from the packaged ``estate.templates``, then from the repository's
 ``templates/`` folder.  Jinja runs with ``autoescape=True`` and ``StrictUndefined``:
@@ -38,7 +38,21 @@ The context (every key; ``docs/report.md`` documents each in full):
 ``estate_version``
     the toolkit version.
 ``sections``
-    ``[{id, title}]`` in page order, for the contents list.
+    ``[{id, title}]`` of the board pack in page order, for the contents list.
+``decisions``
+    what the board decides on (:func:`estate.render.report_board.decisions`):
+    ``windows``, ``late``, ``candidates``, ``red_risks``, ``duplicates``.
+``groups``
+    one entry per partnership or region (then the councils in neither): members,
+    figures, windows, candidates, red risks, duplicates, map.
+``pages``
+    ``[{id, href, title, template, summary, council}]``: the detail pages written
+    beside ``report.html`` (``report/<page>.html``), councils last.
+``page``, ``root``
+    the detail page being rendered (``None`` for the board pack) and the way back
+    to the output folder (``""`` or ``"../"``).
+``council_lines``
+    ``{council id: [{name, function, state, systems}]}`` from the landscape view.
 ``summary``
     the headline counts of ``findings["summary"]`` (every key of docs/findings.md,
     ``None`` when absent) plus ``available``.
@@ -61,7 +75,8 @@ The context (every key; ``docs/report.md`` documents each in full):
 ``risks``, ``dependencies``
     sections of legacy risk and the dependency findings.
 ``maps``
-    ``[{id, kind, title, description, svg, files, note}]``; ``svg`` is sanitised Markup
+    ``[{id, kind, title, description, svg, files, note, paper}]`` (``paper``: why the map
+    does not print on A3 at 7 pt, or ""); ``svg`` is sanitised Markup
     or ``None`` (then ``note`` says why).
 ``data_quality``
     section of the problems that did not stop the run, with counts.
@@ -98,11 +113,14 @@ from estate.choices import OutputChoices
 from estate.collector import collector_off
 from estate.errors import OutputError, UsageError
 from estate.output import atomic_path
-from estate.render.filters import contract_ends, date_text, money, money_short, num, pct
+from estate.render.filters import (contract_ends, date_text, long_date, money, money_round, money_short, num,
+                                   pct, plural)
+from estate.render import report_sections, views
+from estate.render.report_board import (board_sections, council_lines, council_page, decisions, detail_pages,
+                                        groups)
 from estate.render.report_maps import MAX_EMBEDDED_BYTES, MAX_EMBEDDED_MAPS, MAX_INLINE_SVG, _maps
 from estate.render.report_records import (MATRIX_MAX_COUNCILS, TIMELINE_WINDOWS, TIMELINE_YEARS, _contracts,
                                           _matrix, _timeline)
-from estate.render import report_sections
 from estate.render.report_sections import (SCREEN_ROWS, _capped, _consolidation, _councils, _data_quality,
                                            _dependencies, _duplicates, _head, _risks, _settings,
                                            _shared_products, _subtitle, _summary, _supplier_concentration,
@@ -122,6 +140,8 @@ log = logging.getLogger(__name__)
 #: the repository's templates/ folder: the last fallback, for a checkout not installed
 REPO_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 TEMPLATE = "report.html"
+#: the template of every detail page (report/<page>.html)
+DETAIL_TEMPLATE = "detail.html"
 #: how many items of each kind the executive summary shows
 TOP = 3
 TOP_RISKS = 5
@@ -129,19 +149,6 @@ TOP_RISKS = 5
 FEATURED = 5
 #: on paper a long table prints its first (most important) rows only
 PRINT_ROWS = 25
-SECTIONS = (
-    ("summary", "Executive summary"),
-    ("lines", "1. Lines of business and the IT that supports them"),
-    ("data", "2. How we hold data"),
-    ("buying", "3. How we buy technology"),
-    ("consolidation", "Consolidation candidates"),
-    ("timeline", "Procurement timeline"),
-    ("risks", "Legacy risk and dependencies"),
-    ("maps", "System maps"),
-    ("quality", "Data quality"),
-    ("about", "About this report"),
-)
-
 
 # --------------------------------------------------------------------------- entry points
 
@@ -152,6 +159,7 @@ def write_report(estate, findings: dict, maps: list, path: Path, settings,
     ``settings`` are the run's analysis settings; ``choices`` the output choices (the
     ``templates`` folder)."""
     path = Path(path)
+    choices = choices or OutputChoices()
     with collector_off():
         context = report_context(estate, findings, maps, settings, base=path.parent)
         # streamed to the file as rendered: the page of a national estate with its maps
@@ -159,21 +167,37 @@ def write_report(estate, findings: dict, maps: list, path: Path, settings,
         # councils); a template error leaves no file, as every output
         with atomic_path(path) as tmp:
             with open(tmp, "w", encoding="utf-8") as out:
-                out.writelines(report_chunks(context, choices or OutputChoices()))
+                out.writelines(report_chunks(context, choices))
+        for page in context["pages"]:
+            detail = detail_context(context, page)
+            with atomic_path(path.parent / page["href"]) as tmp:
+                with open(tmp, "w", encoding="utf-8") as out:
+                    out.writelines(report_chunks(detail, choices, DETAIL_TEMPLATE))
     return path
 
 
-def render_report(context: dict, choices: OutputChoices) -> str:
-    """The report's HTML for a context made by :func:`report_context`."""
-    return "".join(report_chunks(context, choices))
+def detail_context(context: dict, page: dict) -> dict:
+    """The context a detail page renders from: the report's, with ``page`` (the page's
+    entry of ``pages``, and for a council page ``council``: :func:`council_page`) and
+    ``root`` (``../``: the way back to the output folder)."""
+    if page.get("council"):
+        page = {**page, "data": council_page(context, page["council"])}
+    return {**context, "page": page, "root": "../"}
 
 
-def report_chunks(context: dict, choices: OutputChoices) -> Iterator[str]:
-    """The report's HTML in pieces, as Jinja renders them; template errors as
-    :class:`~estate.errors.OutputError` naming the template's file and line."""
+def render_report(context: dict, choices: OutputChoices, template: str = TEMPLATE) -> str:
+    """The report's HTML for a context made by :func:`report_context` (a detail page's
+    with ``template=DETAIL_TEMPLATE`` and a context from :func:`detail_context`)."""
+    return "".join(report_chunks(context, choices, template))
+
+
+def report_chunks(context: dict, choices: OutputChoices, template: str = TEMPLATE) -> Iterator[str]:
+    """The report's HTML (or a detail page's: ``template``) in pieces, as Jinja renders
+    them; template errors as :class:`~estate.errors.OutputError` naming the template's
+    file and line."""
     env = environment(choices)
     try:
-        yield from env.get_template(TEMPLATE).generate(context)
+        yield from env.get_template(template).generate(context)
     except jinja2.TemplateSyntaxError as exc:
         raise OutputError(f"{exc.filename or exc.name}:{exc.lineno}: template syntax error: "
                           f"{exc.message}", hint=_TEMPLATE_HINT) from exc
@@ -192,7 +216,8 @@ def environment(choices: OutputChoices) -> jinja2.Environment:
                              autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters.update(money=money, money_short=money_short, pct=pct, num=num, date=date_text,
-                       contract_ends=contract_ends)
+                       contract_ends=contract_ends, long_date=long_date, money_round=money_round,
+                       plural=plural)
     return env
 
 
@@ -257,13 +282,18 @@ def report_context(estate, findings: dict, maps: list, settings, *,
         councils["names"] = [a.name for a in estate.authorities.values()]
     council_names = [c["name"] for c in councils["rows"]] or councils.get("names") or []
     contracts = _contracts(estate, windows, as_of, names)
+    landscape = views.landscape(estate, names)
+    base = Path(base) if base is not None else Path.cwd()
+    council_list = ([{"id": a.id, "name": a.name} for a in estate.authorities.values()] if estate is not None
+                    else [{"id": c["id"], "name": c["name"]} for c in councils["rows"]])
+    pages = detail_pages(council_list)
     context = {
         "title": "IT estate report",
         "subtitle": _subtitle(council_names, summary),
         "as_of": as_of.isoformat(),
         "as_of_text": f"{as_of.day} {calendar.month_name[as_of.month]} {as_of.year}",
         "estate_version": str(findings.get("estate_version") or __version__),
-        "sections": [{"id": i, "title": t} for i, t in SECTIONS],
+        "sections": [],                 # set below, once the groups are known
         "summary": summary,
         "top": {
             "savings": _head(consolidation, TOP),
@@ -279,7 +309,8 @@ def report_context(estate, findings: dict, maps: list, settings, *,
             },
         },
         "councils": councils,
-        "matrix": _matrix(estate, names),
+        "matrix": _matrix(landscape),
+        "council_lines": council_lines(landscape),
         "supplier_concentration": _supplier_concentration(findings, names),
         "vendor_concentration": _vendor_concentration(findings, names),
         "consolidation": consolidation,
@@ -290,10 +321,16 @@ def report_context(estate, findings: dict, maps: list, settings, *,
         "contracts": contracts,
         "risks": risks,
         "dependencies": _dependencies(findings, names),
-        "maps": _maps(maps or [], Path(base) if base is not None else Path.cwd()),
+        "maps": _maps(maps or [], base),
         "data_quality": _data_quality(findings),
         "settings": _settings(findings, settings),
         "print_rows": PRINT_ROWS,
         "screen_rows": report_sections.SCREEN_ROWS,
+        "pages": pages,
+        "page": None,
+        "root": "",
     }
+    context["decisions"] = decisions(context, as_of)
+    context["groups"] = groups(context, estate, pages, context["maps"], as_of)
+    context["sections"] = board_sections(context["groups"])
     return _capped(context)

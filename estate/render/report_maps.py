@@ -17,7 +17,8 @@ MAX_INLINE_SVG = 8 * 1024 * 1024
 MAX_EMBEDDED_MAPS = 60
 MAX_EMBEDDED_BYTES = 24 * 1024 * 1024
 #: maps embedded first: the overview maps before the many council maps
-MAP_PRIORITY = {"landscape": 0, "partnership": 1, "region": 2, "blast-radius": 3, "council": 4}
+MAP_PRIORITY = {"landscape": 0, "partnership": 1, "region": 2, "blast-radius": 3, "council": 4,
+                "council-function": 5}
 
 
 def _maps(maps: list, base: Path) -> list:
@@ -51,7 +52,7 @@ def _map(m: dict, base: Path, embed: bool = True) -> dict:
     title = str(m.get("title") or m.get("id") or "System map")
     description = str(m.get("description") or "")
     out = {"id": str(m.get("id") or ""), "kind": str(m.get("kind") or ""), "title": title,
-           "description": description, "svg": None, "note": "",
+           "description": description, "svg": None, "note": "", "paper": str(m.get("paper") or ""),
            "files": [{"format": str(k), "href": str(v)} for k, v in sorted(files.items()) if v]}
     rel = files.get("svg")
     if not rel:

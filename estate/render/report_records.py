@@ -22,11 +22,10 @@ TIMELINE_YEARS = 6
 TIMELINE_WINDOWS = 12
 
 
-def _matrix(estate, names) -> dict:
+def _matrix(view: Optional[dict]) -> dict:
     """The lines of business x councils matrix of :func:`estate.render.views.landscape`,
     cut to its first :data:`MATRIX_MAX_COUNCILS` councils (rows with nothing in those
     councils are left out; a row's ``councils`` still counts every council)."""
-    view = views.landscape(estate, names)
     if view is None:
         return {"available": False, "councils": [], "rows": [], "hidden_councils": 0}
     shown = view["councils"][:MATRIX_MAX_COUNCILS]

@@ -186,13 +186,17 @@ def _consolidation(findings, names) -> dict:
             "line_name": names.line(c.get("line_of_business"), c.get("line_name")),
             "group_kind": str(group.get("kind") or ""),
             "group_name": str(group.get("name") or group.get("id") or "a group of councils"),
+            "group_id": str(group.get("id") or ""),
             "authorities": [names.authority(a) for a in _strs(c.get("authorities"))],
+            "authority_ids": _strs(c.get("authorities")),
             "systems": [names.system(q) for q in _strs(c.get("systems"))],
             "products": products,
             "recommended_product_name": names.product(c.get("recommended_product"),
                                                       c.get("recommended_product_name")) or None,
             "annual_cost": c.get("annual_cost"),
             "estimated_annual_saving": c.get("estimated_annual_saving"),
+            **{k: c.get(k) for k in ("saving_low", "saving_high", "one_off_cost", "payback_years", "net_5y",
+                                     "material")},
             "saving_model": str(c.get("saving_model") or ""),
             "contracts": _strs(c.get("contracts")),
             "earliest_exit": _date_str(c.get("earliest_exit")),
@@ -214,7 +218,7 @@ def _windows(findings, names) -> dict:
     out = []
     for n, w in enumerate(items or [], 1):
         out.append({
-            "number": n, "label": f"W{n}",
+            "number": n, "label": str(w.get("ref") or f"W{n}"),
             "start": _date_str(w.get("start")), "end": _date_str(w.get("end")),
             "must_start_by": _date_str(w.get("must_start_by")),
             "line_of_business": str(w.get("line_of_business") or ""),
@@ -224,8 +228,11 @@ def _windows(findings, names) -> dict:
             if w.get("product") or w.get("product_name") else "",
             "contracts": _strs(w.get("contracts")),
             "authorities": [names.authority(a) for a in _strs(w.get("authorities"))],
+            "authority_ids": _strs(w.get("authorities")),
             "suppliers": [names.vendor(s) for s in _strs(w.get("suppliers"))],
             "combined_annual_value": w.get("combined_annual_value"),
+            "actionable": w.get("actionable"), "days_late": w.get("days_late"),
+            "could_still_join": [names.authority(a) for a in _strs(w.get("could_still_join"))],
             "reasons": _strs(w.get("reasons")),
         })
     return _section(None if items is None else out)
@@ -288,11 +295,13 @@ def _risks(findings, names) -> dict:
         product = get("product")
         out.append({
             "system": ref["id"], "name": str(get("name") or ref["name"]),
+            "authority": str(get("authority") or ref["authority"]),
             "authority_name": names.authority(get("authority") or ref["authority"]),
             "product_name": names.product(product) if product else "",
             "score": get("score"),
             "rating": rating,
             "disposition": str(get("disposition") or ""),
+            "missing": _strs(get("missing")),
             "not_judged": _strs(get("not_judged")),
             "reasons": _strs(get("reasons")),
         })

@@ -11,7 +11,10 @@ Chromium).  A full-page screenshot is left in ``tests/artifacts/report.png``.
 from __future__ import annotations
 
 import importlib.util
+import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -113,12 +116,14 @@ def draw_maps(estate, graph, findings, outdir: Path, settings) -> list:
 
 @pytest.fixture
 def report_url(mini, settings, tmp_path):
+    """``report_url(page)``: the URL of the board pack (``""``) or of a detail page
+    (``"timeline"``: ``report/timeline.html``)."""
     estate, graph = mini(AUTHORITIES)
     findings = run_all(estate, graph, settings)
     outdir = tmp_path / "out"
     maps = draw_maps(estate, graph, findings, outdir, settings)
     write_report(estate, findings, maps, outdir / "report.html", settings)
-    return (outdir / "report.html").as_uri()
+    return lambda name="": (outdir / (f"report/{name}.html" if name else "report.html")).as_uri()
 
 
 @pytest.fixture(scope="module")
@@ -131,9 +136,8 @@ def browser():
             chromium.close()
 
 
-@pytest.fixture
-def page(browser, report_url):
-    """The report open in a page; ``page.problems`` collects console errors, page errors, dialogs."""
+def _open(browser, url):
+    """``url`` open in a page; ``page.problems`` collects console errors, page errors, dialogs."""
     context = browser.new_context(viewport={"width": 1366, "height": 900}, offline=True)
     page = context.new_page()
     page.problems = []
@@ -141,8 +145,23 @@ def page(browser, report_url):
     page.on("pageerror", lambda e: page.problems.append(f"page error: {e}"))
     page.on("dialog", lambda d: (page.problems.append(f"dialog: {d.message}"), d.dismiss()))
     page.on("request", lambda r: None if r.url.startswith(("file:", "data:", "about:")) else page.problems.append(f"request: {r.url}"))
-    page.goto(report_url)
+    page.goto(url)
     page.wait_for_load_state("load")
+    return context, page
+
+
+@pytest.fixture
+def page(browser, report_url):
+    """The board pack open in a page."""
+    context, page = _open(browser, report_url())
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def timeline(browser, report_url):
+    """The timeline detail page (procurement windows and contracts) open in a page."""
+    context, page = _open(browser, report_url("timeline"))
     yield page
     context.close()
 
@@ -161,7 +180,8 @@ def test_opens_from_file_without_errors_and_saves_a_screenshot(page):
     assert page.problems == []
 
 
-def test_maps_are_visible(page):
+def test_maps_are_visible(browser, report_url):
+    context, page = _open(browser, report_url("maps"))
     figures = page.locator("#maps figure")
     assert figures.count() >= 1
     svg = figures.first.locator("svg").first
@@ -170,41 +190,42 @@ def test_maps_are_visible(page):
     assert box and box["width"] > 50 and box["height"] > 20
     assert svg.get_attribute("role") == "img" and svg.get_attribute("aria-label")
     assert page.problems == []
+    context.close()
 
 
-def test_clicking_a_header_sorts_numerically(page):
+def test_clicking_a_header_sorts_numerically(timeline):
     """The contracts table starts soonest-first; annual values sort as numbers, not text."""
-    assert first_cell(page, "contracts") == "AL-1"
-    header = page.locator("#contracts thead th", has_text="Annual value")
+    assert first_cell(timeline, "contracts") == "AL-1"
+    header = timeline.locator("#contracts thead th", has_text="Annual value")
     header.locator("button").click()
     assert header.get_attribute("aria-sort") == "ascending"
-    assert first_cell(page, "contracts") == "AL-2"                   # £5,000 < £30,000 < £100,000
+    assert first_cell(timeline, "contracts") == "AL-2"                   # £5,000 < £30,000 < £100,000
     header.locator("button").click()
     assert header.get_attribute("aria-sort") == "descending"
-    assert first_cell(page, "contracts") == "AL-1"
-    other = page.locator("#contracts thead th", has_text="Supplier")
+    assert first_cell(timeline, "contracts") == "AL-1"
+    other = timeline.locator("#contracts thead th", has_text="Supplier")
     other.locator("button").click()
     assert other.get_attribute("aria-sort") == "ascending" and header.get_attribute("aria-sort") is None
-    assert first_cell(page, "contracts") == "BE-7"                   # Capita
-    assert page.problems == []
+    assert first_cell(timeline, "contracts") == "BE-7"                   # Capita
+    assert timeline.problems == []
 
 
-def test_typing_in_the_filter_hides_other_rows(page):
-    box = page.locator("input[data-filter-for='contracts']")
-    visible = page.locator("#contracts tbody tr:visible")
+def test_typing_in_the_filter_hides_other_rows(timeline):
+    box = timeline.locator("input[data-filter-for='contracts']")
+    visible = timeline.locator("#contracts tbody tr:visible")
     assert visible.count() == 3
     box.fill("capita")
-    assert visible.count() == 1 and first_cell(page, "contracts") == "BE-7"
-    assert "Showing 1 of 3 rows" in page.locator("#contracts").locator("xpath=../preceding-sibling::div[1]").inner_text()
+    assert visible.count() == 1 and first_cell(timeline, "contracts") == "BE-7"
+    assert "Showing 1 of 3 rows" in timeline.locator("#contracts").locator("xpath=../preceding-sibling::div[1]").inner_text()
     box.fill("")
     assert visible.count() == 3
-    assert page.problems == []
+    assert timeline.problems == []
 
 
 def test_tables_are_complete_without_javascript(browser, report_url):
     context = browser.new_context(java_script_enabled=False, offline=True)
     page = context.new_page()
-    page.goto(report_url)
+    page.goto(report_url("timeline"))
     assert page.locator("#contracts tbody tr").count() == 3
     assert page.locator("input[type=search]").count() == 0            # no dead controls
     assert page.locator("#contracts thead th button").count() == 0
@@ -214,5 +235,61 @@ def test_tables_are_complete_without_javascript(browser, report_url):
 def test_print_layout_hides_navigation(page):
     page.emulate_media(media="print")
     assert page.locator("nav.contents").is_hidden()
-    assert page.evaluate("getComputedStyle(document.getElementById('lines')).breakBefore") == "page"
+    assert page.evaluate("getComputedStyle(document.getElementById('decisions')).breakBefore") == "page"
+    assert page.evaluate("getComputedStyle(document.querySelector('section.group')).breakBefore") == "page"
     assert page.problems == []
+
+
+# --------------------------------------------------------------------------- the board pack of the samples
+
+REPO = Path(__file__).resolve().parents[2]
+#: an ``authority/system`` style id, and an ISO date, as a person should never read them in prose
+ID_PATTERN = re.compile(r"\b[a-z0-9-]+/[a-z0-9-]+\b")
+ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+
+
+@pytest.fixture(scope="module")
+def samples(tmp_path_factory):
+    """The sample inventories analysed end to end by the command line (maps off: the
+    board pack links them), as of a fixed date."""
+    out = tmp_path_factory.mktemp("samples") / "out"
+    done = subprocess.run([sys.executable, "-m", "estate", "analyse", str(REPO / "inventories"), "-o", str(out),
+                           "--as-of", "2026-11-21", "--maps", "none", "--no-cache", "-q"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+def test_board_pack_prints_to_at_most_12_a4_pages(browser, samples):
+    context, page = _open(browser, (samples / "report.html").as_uri())
+    pdf = page.pdf(format="A4", prefer_css_page_size=True, print_background=True)
+    pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
+    assert 3 <= pages <= 12, pages
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "board-pack.pdf").write_bytes(pdf)
+    context.close()
+
+
+def test_board_pack_prose_has_names_not_ids_or_iso_dates(browser, samples):
+    context, page = _open(browser, (samples / "report.html").as_uri())
+    text = page.locator("main").inner_text()
+    assert "Decisions" in text and "Start the joint procurement by" in text
+    assert ID_PATTERN.findall(text) == []
+    assert ISO_DATE.findall(text) == []
+    assert not re.search(r"\b1 (councils|systems|windows|candidates|contracts)\b|\(s\)", text)
+    assert page.problems == []
+    context.close()
+
+
+@pytest.mark.parametrize("name", ["report.html", "report/candidates.html", "report/timeline.html",
+                                  "report/northbrook.html"])
+def test_a_768_px_tablet_never_scrolls_sideways(browser, samples, name):
+    context = browser.new_context(viewport={"width": 768, "height": 1024}, offline=True)
+    page = context.new_page()
+    page.goto((samples / name).as_uri())
+    width, client = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert width <= client, (name, width, client)
+    if name == "report.html":
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "board-pack-768.png"))
+    context.close()

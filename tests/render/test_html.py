@@ -187,13 +187,38 @@ def estate(mini):
     return mini({"alpha.yaml": ALPHA, "beta.yaml": BETA})
 
 
+class Site:
+    """The board pack and its detail pages, parsed: looked up as one document."""
+
+    def __init__(self, folder: Path):
+        self.board = lxml.html.document_fromstring((folder / "report.html").read_text(encoding="utf-8"))
+        self.pages = {p.name: lxml.html.document_fromstring(p.read_text(encoding="utf-8"))
+                      for p in sorted((folder / "report").glob("*.html"))}
+        self.docs = [self.board, *self.pages.values()]
+
+    def get_element_by_id(self, id_):
+        for doc in self.docs:
+            found = doc.get_element_by_id(id_, None)
+            if found is not None:
+                return found
+        raise KeyError(id_)
+
+    def xpath(self, path: str) -> list:
+        return [e for doc in self.docs for e in doc.xpath(path)]
+
+
+def site_text(folder: Path) -> str:
+    """report.html and every detail page, as one text."""
+    return "\n".join(p.read_text(encoding="utf-8")
+                     for p in [folder / "report.html", *sorted((folder / "report").glob("*.html"))])
+
+
 @pytest.fixture
 def rendered(estate, settings, tmp_path):
-    """Write the report from the hand-built findings; return (text, parsed document)."""
+    """Write the report from the hand-built findings; return (text of every page, Site)."""
     path = tmp_path / "out" / "report.html"
     write_report(estate[0], hand_findings(), [], path, settings)
-    text = path.read_text(encoding="utf-8")
-    return text, lxml.html.document_fromstring(text)
+    return site_text(path.parent), Site(path.parent)
 
 
 def words(element) -> str:
@@ -207,24 +232,53 @@ def section_text(doc, section_id: str) -> str:
 
 # --------------------------------------------------------------------------- sections and numbers
 
-def test_every_section_is_there_in_order(rendered):
+def test_board_pack_sections_in_order(rendered):
     _, doc = rendered
-    ids = [s.get("id") for s in doc.xpath("//section[contains(@class, 'report-section')]")]
-    assert ids == [i for i, _ in report.SECTIONS]
-    nav = [a.get("href") for a in doc.xpath("//nav//a")]
+    ids = [s.get("id") for s in doc.board.xpath("//section[contains(@class, 'report-section')]")]
+    assert ids == ["summary", "decisions", "group-partnership-trio", "details"]
+    nav = [a.get("href") for a in doc.board.xpath("//nav//a")]
     assert nav == [f"#{i}" for i in ids]
+    links = {a.get("href") for a in doc.board.xpath("//section[@id='details']//a")}
+    assert {"report/candidates.html", "report/timeline.html", "report/data-quality.html",
+            "report/alpha.html", "report/beta.html"} <= links
+    assert sorted(doc.pages) == ["about.html", "alpha.html", "beta.html", "buying.html", "candidates.html",
+                                 "councils.html", "data-quality.html", "data.html", "maps.html", "risks.html",
+                                 "timeline.html"]
 
 
-def test_executive_summary_headlines_and_top_findings(rendered):
+def test_executive_summary_asks_the_board_in_words(rendered):
     _, doc = rendered
     text = section_text(doc, "summary")
     assert "2 councils record 3 systems, 3 of them live, supporting 4 lines of business" in text
-    assert "£4.2m" in text                                 # annual cost, short form
-    assert "£52,000 a year estimated saving" in text        # top consolidation
-    assert "W1: Council Tax" in text and "£390,000" in text  # largest window
-    assert "Start joint procurement by 30 Jun 2026 (already passed)" in text
-    assert "Alpha Revenues (Alpha Borough Council) Red score 78" in text and "migrate" in text
-    assert "Council Tax at Alpha Borough Council" in text   # duplicate
+    assert "cost £4.2m a year" in text                      # rounded for prose
+    assert "No procurement window can still be bought jointly in time; 1 window is already late." in text
+    assert "1 consolidation candidate could save about £52,000 a year" in text
+    assert "1 system is at red legacy risk" in text
+    assert "1 line of business runs on two or more live systems in one council" in text
+
+
+def test_decisions_in_a_sentence_or_two_with_figures(rendered):
+    _, doc = rendered
+    text = section_text(doc, "decisions")
+    # W1 had to start by 30 June 2026, before the as-of date: late, not a decision to take
+    assert "No procurement window can still be bought jointly in time." in text
+    assert "W1: Council Tax , worth £390,000 a year: the procurement had to start by 30 June 2026." in text
+    assert ("Council Tax across Trio Shared ICT. 2 councils converging on NEC Revenues & Benefits could save "
+            "about £52,000 a year. Their contracts can all end by 31 March 2027.") in text
+    assert "Alpha Revenues at Alpha Borough Council: scores 78 out of 100; recommended: migrate." in text
+    assert "Council Tax at Alpha Borough Council : 2 live systems" in text and "£210,000 a year" in text
+
+
+def test_a_page_per_partnership_and_per_council(rendered):
+    _, doc = rendered
+    trio = section_text(doc, "group-partnership-trio")
+    assert "2 councils in this partnership, with 3 live systems costing £105,000 a year" in trio
+    assert "No window to act on; 1 window is already late." in trio
+    assert "1 system is rated red: Alpha Revenues. 1 line of business runs on two or more" in trio
+    alpha = words(doc.pages["alpha.html"].xpath("//main")[0])
+    assert "2 live systems costing £105,000 a year support 3 of its 4 lines of business" in alpha
+    assert "AL-1 NEC Software Solutions 31 Mar 2027 30 Sep 2026 £100,000 W1" in alpha
+    assert "1 procurement window: W1." in alpha and "BE-7" not in alpha
 
 
 def test_question_sections_show_the_indicators(rendered):
@@ -281,7 +335,7 @@ def test_missing_findings_render_as_no_findings(estate, settings, tmp_path):
     for findings in ({}, {"summary": hand_findings()["summary"]}):
         path = tmp_path / "report.html"
         write_report(estate[0], findings, [], path, settings)
-        doc = lxml.html.document_fromstring(path.read_text(encoding="utf-8"))
+        doc = Site(path.parent)
         for section in ("consolidation", "timeline", "risks", "buying", "quality"):
             assert "No findings: this analysis did not run" in section_text(doc, section), section
         assert "No maps were drawn" in section_text(doc, "maps")
@@ -294,7 +348,7 @@ def test_findings_of_an_unexpected_shape_do_not_crash(estate, settings, tmp_path
                 "consolidation_candidates": [{"products": ["nec-revenues-benefits"], "group": None}],
                 "procurement_windows": [{"start": "someday", "end": None}]}
     write_report(estate[0], findings, [], tmp_path / "report.html", settings)
-    text = (tmp_path / "report.html").read_text(encoding="utf-8")
+    text = site_text(tmp_path)
     assert "Not rated" in text and "not known" in text
 
 
@@ -303,14 +357,15 @@ def test_renders_from_run_all(estate, settings, tmp_path):
     est, graph = estate
     findings = run_all(est, graph, settings)
     write_report(est, findings, [], tmp_path / "report.html", settings)
-    doc = lxml.html.document_fromstring((tmp_path / "report.html").read_text(encoding="utf-8"))
+    doc = Site(tmp_path).board
     assert doc.xpath("//h1")[0].text_content() == "IT estate report"
 
 
 def test_renders_without_the_estate(settings):
     context = report_context(None, hand_findings(), [], settings)
     assert context["matrix"]["available"] is False and context["contracts"]["available"] is False
-    html = report.render_report(context, OutputChoices())
+    councils = next(p for p in context["pages"] if p["id"] == "councils")
+    html = report.render_report(report.detail_context(context, councils), OutputChoices(), report.DETAIL_TEMPLATE)
     assert "the report was made without the inventories" in html
 
 
@@ -321,8 +376,9 @@ def test_inventory_strings_are_escaped(rendered):
     assert SCRIPT not in text and IMG not in text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
     assert "&lt;img src=x onerror=alert(1)&gt;" in text
-    scripts = doc.xpath("//script")
-    assert len(scripts) == 1 and "sortable" in scripts[0].text     # only report.js
+    for page in doc.docs:
+        scripts = page.xpath("//script")
+        assert len(scripts) == 1 and "sortable" in scripts[0].text     # only report.js
     assert doc.xpath("//img") == []
     assert doc.xpath("//@*[starts-with(name(), 'on')]") == []
     # and the strings are there, as text, where the records put them
@@ -345,6 +401,7 @@ def test_templates_never_mark_strings_safe():
 def test_self_contained_and_offline(rendered):
     text, doc = rendered
     assert doc.xpath("//link[@rel='stylesheet']") == [] and doc.xpath("//script[@src]") == []
+    assert all(len(page.xpath("//script")) == 1 for page in doc.docs)
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", text)
     assert "@import" not in text and "url(http" not in text
     assert "@media print" in text and "break-before: page" in text
@@ -352,8 +409,7 @@ def test_self_contained_and_offline(rendered):
 
 def test_accessibility_basics(rendered):
     _, doc = rendered
-    assert doc.get("lang") == "en-GB"
-    assert len(doc.xpath("//h1")) == 1
+    assert all(page.get("lang") == "en-GB" and len(page.xpath("//h1")) == 1 for page in doc.docs)
     levels = [int(h.tag[1]) for h in doc.xpath("//h1|//h2|//h3|//h4|//h5|//h6")]
     assert levels[0] == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:])), levels
     skip = doc.xpath("//a[@class='skip-link']")[0]
@@ -405,7 +461,7 @@ def test_templates_folder_overrides_by_name(estate, settings, tmp_path):
     text = path.read_text(encoding="utf-8")
     assert "Trio Shared ICT board pack 21 November 2026" in text
     assert "color: #123456" in text and "--brand:" not in text
-    assert 'id="consolidation"' in text                  # packaged partials still used
+    assert 'id="decisions"' in text                      # packaged partials still used
 
 
 def test_a_whole_report_template_can_be_replaced(estate, settings, tmp_path):
@@ -490,15 +546,15 @@ def test_maps_are_embedded_inline_and_sanitised(estate, settings, tmp_path):
          "files": {"svg": "../../etc/passwd"}},
     ]
     write_report(estate[0], hand_findings(), maps, out / "report.html", settings)
-    text = (out / "report.html").read_text(encoding="utf-8")
-    doc = lxml.html.document_fromstring(text)
+    text = site_text(out)
+    doc = Site(out)
     figures = doc.xpath("//section[@id='maps']//figure")
     assert len(figures) == 3
     svg = figures[0].xpath(".//svg")
     assert len(svg) == 1 and svg[0].get("aria-label") == "Trio Shared ICT. Systems of the trio"
     assert figures[0].xpath(".//figcaption/strong")[0].text == "Trio Shared ICT"
-    assert [a.get("href") for a in figures[0].xpath(".//figcaption//a")] == ["maps/trio.dot", "maps/trio.svg"]
-    assert len(doc.xpath("//script")) == 1
+    assert [a.get("href") for a in figures[0].xpath(".//figcaption//a")] == ["../maps/trio.dot", "../maps/trio.svg"]
+    assert len(doc.pages["maps.html"].xpath("//script")) == 1
     assert not any(f"alert({n})" in text for n in range(2, 9))     # the SVG's, not the inventory's
     assert "could not be read" in figures[1].text_content()
     assert "outside the output folder" in figures[2].text_content()
@@ -534,7 +590,7 @@ def test_long_tables_are_cut_on_screen_and_say_so(estate, settings, tmp_path, mo
     findings["data_quality"] = [dict(one, line=i + 1, message=f"problem {i}") for i in range(10)]
     path = tmp_path / "out" / "report.html"
     write_report(estate[0], findings, [], path, settings)
-    doc = lxml.html.document_fromstring(path.read_text(encoding="utf-8"))
+    doc = Site(path.parent)
     rows = doc.xpath("//section[@id='quality']//table[.//caption[@id='quality-caption']]/tbody/tr")
     assert len(rows) == 4
     caption = doc.xpath("//caption[@id='quality-caption']")[0].text_content()
@@ -553,7 +609,7 @@ def test_maps_beyond_the_budget_are_linked_not_embedded_overviews_first(estate, 
         maps.append({"id": name, "kind": kind, "title": name, "description": "",
                      "files": {"svg": f"maps/{name}.svg"}})
     write_report(estate[0], hand_findings(), maps, out / "report.html", settings)
-    doc = lxml.html.document_fromstring((out / "report.html").read_text(encoding="utf-8"))
+    doc = Site(out)
     figures = doc.xpath("//section[@id='maps']//figure")
     titles = [f.xpath(".//figcaption/strong")[0].text for f in figures]
     # overview maps first, then the councils in their given order
@@ -561,7 +617,7 @@ def test_maps_beyond_the_budget_are_linked_not_embedded_overviews_first(estate, 
     embedded = [bool(f.xpath(".//svg")) for f in figures]
     assert embedded == [True, True, False, False]
     assert "Not embedded" in figures[2].text_content()
-    assert [a.get("href") for a in figures[2].xpath(".//figcaption//a")] == ["maps/c1.svg"]
+    assert [a.get("href") for a in figures[2].xpath(".//figcaption//a")] == ["../maps/c1.svg"]
 
 
 def test_long_tables_count_every_row_though_they_build_only_those_shown(estate, settings, monkeypatch):

@@ -23,6 +23,7 @@ from estate.choices import OutputChoices
 from estate.config import Settings
 from estate.model import build_graph, load
 from estate.render import maps
+from estate.render.maps import paper
 from estate.render.maps import (BUNDLE_EDGES, NOT_RATED_FILL, RATING_FILL, SHARED_COLOUR,
                                 CONSOLIDATION_FILL, Map, View, build_maps, dot_available,
                                 render_maps)
@@ -209,11 +210,14 @@ def test_retired_and_retiring_systems_look_different(trio):
     assert "solid" in live and "dotted" not in live and "dashed" not in live
 
 
-def test_dependency_edges_carry_the_via_label_and_style(trio):
+def test_dependency_edges_carry_the_via_in_style_and_tooltip_never_a_label(trio):
+    """Labels overlapped on busy maps: the style says how, the legend lists the styles."""
     source = the_map(*trio, "council-alpha").source
     edge = statement(source, '"alpha/a-rb" -> "alpha/a-fin" [')
-    assert attr(edge, "label") == "file-transfer" and attr(edge, "style") == "dashed"
-    assert attr(statement(source, '"alpha/a-crm" -> "alpha/a-rb" ['), "label") == "api"
+    assert attr(edge, "style") == "dashed" and attr(edge, "tooltip") == "file-transfer"
+    assert attr(edge, "label") is None and attr(edge, "xlabel") is None
+    assert attr(statement(source, '"alpha/a-crm" -> "alpha/a-rb" ['), "tooltip") == "api"
+    assert "file-transfer" in statement(source, '"legend" [')
 
 
 def test_cross_council_dependency_goes_to_a_small_external_node(trio):
@@ -352,7 +356,8 @@ def test_landscape_names_each_councils_product_per_line(trio):
     colour = maps.PRODUCT_PALETTE[0]
     # rows are lines, columns councils; the shared product gets the first palette colour
     assert table.count(f'<TD BGCOLOR="{colour}">NEC Revenues &amp; Benefits</TD>') == 4   # 2 lines x 2
-    assert f'<TD BGCOLOR="{maps.OTHER_PRODUCT_FILL}">Capita Academy Revenues &amp; Benefits</TD>' in table
+    # a long name wraps, never cut short
+    assert f'<TD BGCOLOR="{maps.OTHER_PRODUCT_FILL}">Capita Academy Revenues &amp;<BR/>Benefits</TD>' in table
     assert "Old Housing" not in table                     # retired
     assert "NEC Housing (planned)" in table
     assert "NEC Revenues &amp; Benefits (2 councils)" in statement(m.source, '"legend" [')
@@ -648,10 +653,17 @@ def test_large_council_map_is_clustered_bounded_and_renders(tmp_path):
     drawn = [line for line in m.source.splitlines() if " -> " in line and 'style="invis"' not in line]
     assert m.stats["bundles"] <= BUNDLE_EDGES and len(drawn) < deps / 2
     assert not re.search(r'\blabel="(api|sso|file-transfer)"', m.source)   # no edge labels
+    # drawn as an overview by function and one drill-down map per function
     result = render_maps(estate, graph, {}, tmp_path / "out" / "maps", OutputChoices(maps="councils"))
-    assert [r["id"] for r in result] == ["council-bigshire"] and "error" not in result[0]
-    root = svg_root(tmp_path / "out" / result[0]["files"]["svg"])
-    assert len([g for g in root.iter(f"{SVG}g") if g.get("class") == "node"]) >= 350
+    assert [r["id"] for r in result][0] == "council-bigshire" and not [r for r in result if "error" in r]
+    assert len(result) == 1 + len(FUNCTIONS)
+    assert all(r["id"].startswith("council-bigshire--") and r["kind"] == "council-function" for r in result[1:])
+    overview = svg_root(tmp_path / "out" / result[0]["files"]["svg"])
+    assert len([g for g in overview.iter(f"{SVG}g") if g.get("class") == "node"]) >= len(FUNCTIONS)
+    drawn = sum(len([g for g in svg_root(tmp_path / "out" / r["files"]["svg"]).iter(f"{SVG}g")
+                     if g.get("class") == "node" and "elsewhere:" not in (g.findtext(f"{SVG}title") or "")])
+                for r in result[1:])
+    assert drawn >= 350
 
 
 def test_very_large_council_folds_systems_without_dependencies(tmp_path):
@@ -676,13 +688,13 @@ def test_a_deep_dependency_chain_does_not_stretch_the_layout(mini, tmp_path):
                           + "\n  - {id: s30, name: S30, supports: [council-tax]}\n"})
     m = maps.council_map(estate, graph, View.of({}), "a")
     assert m.stats["overlay"] and 'constraint="false"' in m.source
-    assert 'xlabel="api"' in m.source and not re.search(r'\blabel="api"', m.source)
+    assert not re.search(r'\b(x?label)="api"', m.source)
     hub = {"system": "a/s30", "dependent_systems": [f"a/s{i}" for i in range(30)]}
     blast = maps.blast_radius_map(estate, graph, View.of({}), hub)
     assert blast.stats["overlay"] and 'constraint="false"' in blast.source
     findings = {"dependencies": {"hubs": [hub]}}
     result = render_maps(estate, graph, findings, tmp_path / "maps", OutputChoices(maps="councils"))
-    assert [r["kind"] for r in result] == ["council", "blast-radius"]
+    assert [r["kind"] for r in result] == ["council", "council-function", "blast-radius"]
     assert not [r for r in result if "error" in r]
 
 
@@ -714,3 +726,34 @@ def test_every_sample_map_renders_with_its_first_choice_engine(tmp_path):
     for r in result:
         assert "error" not in r, (r["id"], r.get("error"))
         assert r["engine"] == planned[r["id"]], (r["id"], r["engine"])
+
+
+# --------------------------------------------------------------------------- paper
+
+def test_a3_measure_on_hand_made_drawings():
+    small = '<svg width="800pt" height="600pt"><text font-size="9.00">a</text></svg>'
+    wide = '<svg width="2400pt" height="800pt"><text font-size="9.00">a</text></svg>'
+    assert paper.a3_text_pt(small) == 9.0                 # fits as it is: never scaled up
+    assert paper.a3_text_pt(wide) == round(9 * 1191 / 2400, 1)   # landscape A3, 4.5 pt
+    assert paper.a3_text_pt("<svg>") is None
+
+
+@needs_dot
+def test_every_map_fits_a3_at_7_pt_or_says_why_not(trio, tmp_path):
+    """Every map drawn for the tiny estate and for a 350-system council either prints on
+    A3 with its smallest text at 7 pt or more, or carries a note saying it does not; the
+    big council's overview always fits."""
+    estate, graph = big_council(tmp_path / "big-inv", 350)
+    results = [(tmp_path / "big", r) for r in render_maps(estate, graph, {}, tmp_path / "big" / "maps",
+                                                         OutputChoices(maps="councils"))]
+    results += [(tmp_path / "trio", r) for r in render_maps(*trio, FINDINGS, tmp_path / "trio" / "maps",
+                                                           OutputChoices())]
+    assert len(results) > 10
+    for base, r in results:
+        pt = paper.a3_text_pt((base / r["files"]["svg"]).read_text(encoding="utf-8"))
+        if pt < paper.MIN_TEXT_PT:
+            assert f"{pt:g} pt" in r.get("paper", ""), r["id"]
+        else:
+            assert "paper" not in r, r["id"]
+    overview = next(r for base, r in results if r["id"] == "council-bigshire")
+    assert "paper" not in overview

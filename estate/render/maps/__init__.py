@@ -72,10 +72,11 @@ from typing import Iterator, Optional
 
 from estate.render.maps.blast_radius import blast_radius_map
 from estate.render.maps.council import council_map
+from estate.render.maps.council_overview import council_maps
 from estate.render.maps.dot import Dot, Html, clean, esc, quote
 from estate.render.maps.engine import (FORMATS, MAX_WORKERS, RENDER_TIMEOUT, _formats, _render_one, _stem,
                                        dot_available, run_graphviz)
-from estate.render.maps.group import group_map
+from estate.render.maps.group import Group, group_map
 from estate.render.maps.landscape import landscape_map
 from estate.render.maps.style import (BIG_MAP, BUNDLE_EDGES, COLLAPSE_MAP, CONSOLIDATION_FILL, NOT_RATED_FILL,
                                       OTHER_PRODUCT_FILL, PRODUCT_PALETTE, RATING_FILL, SFDP_EDGES, SFDP_MAP,
@@ -97,7 +98,8 @@ MAP_CHOICES = {
     "partnerships": {"partnership", "landscape"},
     "none": set(),
 }
-KIND_ORDER = {"landscape": 0, "partnership": 1, "region": 2, "council": 3, "blast-radius": 4}
+KIND_ORDER = {"landscape": 0, "partnership": 1, "region": 2, "council": 3, "council-function": 3,
+              "blast-radius": 4}
 
 
 # ---- which maps ----------------------------------------------------------------------
@@ -137,7 +139,7 @@ def iter_maps(estate, graph, findings: Optional[dict], choices) -> Iterator[Map]
             if any(m in estate.authorities for m in members):
                 planned.append((f"partnership-{pid}", pid, p.name, members))
         for _, pid, name, members in sorted(planned, key=lambda plan: plan[0]):
-            m = group_map(estate, graph, view, "partnership", pid, name, members)
+            m = group_map(estate, view, Group("partnership", pid, name, tuple(members)))
             partnerships.add(frozenset(m.stats.get("members", ())))
             yield m
     if "region" in kinds:
@@ -154,10 +156,10 @@ def iter_maps(estate, graph, findings: Optional[dict], choices) -> Iterator[Map]
                 used.add(slug)
                 planned.append((f"region-{slug}", slug, region, members))
         for _, slug, region, members in sorted(planned, key=lambda plan: plan[0]):
-            yield group_map(estate, graph, view, "region", slug, region, members)
+            yield group_map(estate, view, Group("region", slug, region, tuple(members)))
     if "council" in kinds:
         for aid in sorted(estate.authorities, key=lambda aid: f"council-{aid}"):
-            yield council_map(estate, graph, view, aid)
+            yield from council_maps(estate, graph, view, aid)
     if "blast-radius" in kinds:
         # the findings list settings.top_hubs hubs, in order: rank i
         for i, hub in enumerate(view.hubs):

@@ -7,7 +7,7 @@ from collections import defaultdict
 from typing import Optional
 
 from estate.model.graph import node as gnode
-from estate.render.maps.dot import clean, Dot, esc, Html
+from estate.render.maps.dot import clean, Dot, Html, wrap_label
 from estate.render.maps.layout import ANCHOR, _Block, _free, _grid, _hang, _overlay, _shelves
 from estate.render.maps.style import (BIG_MAP, _dependencies, _edge_attrs, EDGE_DEFAULTS, FONT, _graph_attrs,
                                       _layout, _legend, Map, NODE_DEFAULTS, _plural, _rating_counts,
@@ -53,14 +53,14 @@ def blast_radius_map(estate, graph, view: View, hub: dict, rank: int = 0) -> Opt
     blocks = [_Block("legend", "legend", 1)]
     for ai, (aid, systems) in enumerate(sorted(by_authority.items())):
         a = estate.authorities.get(aid)
-        with dot.cluster(f"a{ai}", label=Html(f"<B>{esc(a.name if a else aid, 60)}</B>"), fontname=FONT,
+        with dot.cluster(f"a{ai}", label=Html(f"<B>{wrap_label(a.name if a else aid, 40)}</B>"), fontname=FONT,
                          fontsize=12, style="rounded", color="#5f6368", margin=8):
             names = []
             for s in sorted(systems, key=lambda s: (s.qid != hub_qid, s.qid)):
                 attrs = _system_attrs(estate, view, s, detail=len(qids) <= BIG_MAP)
                 if s.qid == hub_qid:
                     attrs.update(penwidth=3.5, color="#202124",
-                                 label=Html(f'<FONT POINT-SIZE="8">HUB</FONT><BR/>{attrs["label"]}'))
+                                 label=Html(f'<FONT POINT-SIZE="9">HUB</FONT><BR/>{attrs["label"]}'))
                 dot.node(s.qid, **attrs)
                 names.append(s.qid)
             if overlay:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
+from typing import Optional
 
-from estate.render.maps.dot import clean, Dot, esc, Html
+from estate.render.maps.dot import clean, Dot, esc, Html, wrap_label
 from estate.render.maps.layout import _anchor, _Block, _bundle, _free, _grid, _hang, _overlay, _shelves
 from estate.render.maps.style import (BIG_MAP, COLLAPSE_MAP, _dependencies, _edge_attrs, EDGE_DEFAULTS,
                                       EXTERNAL_FILL, FONT, _function_order, _graph_attrs, _layout, _legend,
@@ -15,8 +17,11 @@ from estate.render.maps.style import (BIG_MAP, COLLAPSE_MAP, _dependencies, _edg
 
 # ---- council map ---------------------------------------------------------------------
 
-def council_map(estate, graph, view: View, authority_id: str) -> Map:
-    """Every system of one council, clustered by function then line of business.
+def council_map(estate, graph, view: View, authority_id: str, focus: Optional[str] = None) -> Map:
+    """Every system of one council (or of one of its functions, ``focus``: the drill-down of
+    :func:`estate.render.maps.council_overview.council_maps`), clustered by function then
+    line of business.  A drill-down draws the systems elsewhere that its systems depend
+    on, or that depend on them, in a dashed "Elsewhere" box.
 
     Small, shallow maps let the dependencies decide the ranks (dependents left of what
     they depend on).  Big or deep ones (see :func:`_overlay`) lay each line of business
@@ -26,9 +31,13 @@ def council_map(estate, graph, view: View, authority_id: str) -> Map:
     :data:`COLLAPSE_MAP` the systems without a dependency fold into count nodes.
     """
     authority = estate.authorities[authority_id]
-    systems = list(authority.systems.values())
+    systems = [s for s in authority.systems.values()
+               if focus is None or _line_of(graph, authority, s)[0] == focus]
     qids = {s.qid for s in systems}
     deps = _dependencies(graph, qids)
+    gathered: dict = {}
+    if focus is not None:
+        deps, gathered = _gather_elsewhere(estate, graph, deps, qids)
     linked = {q for u, v, _ in deps for q in (u, v)}
     groups: dict = defaultdict(lambda: defaultdict(list))   # function -> (line node, name) -> systems
     for s in systems:
@@ -56,7 +65,8 @@ def council_map(estate, graph, view: View, authority_id: str) -> Map:
         # straight edges drawn under the nodes: the labels stay readable
         layout.update(splines="line", outputorder="edgesfirst")
     live = sum(1 for s in systems if s.status != "retired")
-    title = f"{authority.name}: systems and dependencies"
+    title = (f"{authority.name}: systems and dependencies" if focus is None
+             else f"{authority.name}: {focus}")
     subtitle = (f"{_plural(len(systems), 'system')} ({live} not retired) in "
                 f"{_plural(len(functions), 'function')}, {_plural(len(deps), 'dependency', 'dependencies')}; "
                 f"{_rating_counts(view, systems)}")
@@ -64,7 +74,8 @@ def council_map(estate, graph, view: View, authority_id: str) -> Map:
                    f"function and line of business, {_plural(len(deps), 'dependency', 'dependencies')}"
                    f"{f' ({len(external)} systems of other councils)' if external else ''}, "
                    f"coloured by legacy risk ({_rating_counts(view, systems)}).")
-    dot = Dot(f"council-{authority_id}", _graph_attrs(title, subtitle, **layout), NODE_DEFAULTS, EDGE_DEFAULTS)
+    map_id = f"council-{authority_id}" if focus is None else f"council-{authority_id}--{function_slug(focus)}"
+    dot = Dot(map_id, _graph_attrs(title, subtitle, **layout), NODE_DEFAULTS, EDGE_DEFAULTS)
     blocks = [_Block("legend", "legend", 1)]
     for fi, function in enumerate(functions):
         anchor = f"anchor:f{fi}"
@@ -75,7 +86,7 @@ def council_map(estate, graph, view: View, authority_id: str) -> Map:
             grids = []
             lines = sorted(groups[function].items(), key=lambda kv: (kv[0][1].lower(), kv[0][0]))
             for li, ((ln, lname), members) in enumerate(lines):
-                with dot.cluster(f"f{fi}l{li}", label=Html(esc(lname, 60)), fontname=FONT, fontsize=9,
+                with dot.cluster(f"f{fi}l{li}", label=Html(wrap_label(lname, 40)), fontname=FONT, fontsize=9,
                                  style="rounded,dashed", color="#bdc1c6", margin=6):
                     alone = folded.get((function, (ln, lname)), [])
                     names = []
@@ -92,12 +103,14 @@ def council_map(estate, graph, view: View, authority_id: str) -> Map:
                 blocks.append(_hang(dot, anchor, grids))
     if external:
         anchor = "anchor:external"
-        with dot.cluster("external", label="Other councils", fontname=FONT, fontsize=10, style="dashed",
+        where = "Other councils" if focus is None else "Elsewhere"
+        with dot.cluster("external", label=where, fontname=FONT, fontsize=10, style="dashed",
                          color="#9aa0a6"):
             if overlay or bundles:
-                dot.node(anchor, **_anchor("Other councils", visible=not overlay))
+                dot.node(anchor, **_anchor(where, visible=not overlay))
             for qid in external:
-                dot.node(qid, **_external_attrs(estate, qid))
+                dot.node(qid, **(_elsewhere_attrs(gathered[qid]) if qid in gathered
+                                 else _external_attrs(estate, qid, graph)))
             if overlay:
                 blocks.append(_hang(dot, anchor, [_grid(dot, external)]))
     if overlay:
@@ -118,7 +131,7 @@ def council_map(estate, graph, view: View, authority_id: str) -> Map:
           if left_out else []),
         *(["Systems with no dependency on this map are folded into one count node per line."]
           if folded else [])])
-    return Map(id=f"council-{authority_id}", kind="council", title=title, description=description,
+    return Map(id=map_id, kind="council" if focus is None else "council-function", title=title, description=description,
                source=dot.text(), engine=engine, rank=0,
                stats={"systems": len(systems), "nodes": dot.nodes, "edges": dot.edges,
                       "clusters": dot.clusters, "folded": sum(len(v) for v in folded.values()),
@@ -131,16 +144,69 @@ def _folded_attrs(view: View, systems: list) -> dict:
     detail = ", ".join(f"{counts[r]} {r if r else 'not rated'}" for r in ("red", "amber", "green", None) if counts[r])
     names = "; ".join(clean(s.name) for s in sorted(systems, key=lambda s: s.qid))
     return {"label": Html(f"<B>{len(systems)} systems</B><BR/>"
-                          f'<FONT POINT-SIZE="8">no dependencies on this map<BR/>{esc(detail)}</FONT>'),
+                          f'<FONT POINT-SIZE="9">no dependencies on this map<BR/>{esc(detail)}</FONT>'),
             "shape": "folder", "style": "filled", "fillcolor": RATING_FILL.get(worst, NOT_RATED_FILL),
             "tooltip": clean(names, 1000)}
 
 
-def _external_attrs(estate, qid: str) -> dict:
+def _external_attrs(estate, qid: str, graph=None) -> dict:
+    """A system drawn outside its own map's clusters: its council's name (or, with
+    ``graph``, its function when it is the map's own council) above its name."""
     authority_id, _, sid = qid.partition("/")
     authority = estate.authorities.get(authority_id)
     system = estate.system(qid)
-    return {"label": Html(f'<FONT POINT-SIZE="8">{esc(authority.name if authority else authority_id, 40)}'
-                          f'<BR/><B>{esc(system.name if system else sid, 40)}</B></FONT>'),
+    where = authority.name if authority else authority_id
+    if graph is not None and system is not None and authority is not None:
+        where = f"{where}: {_line_of(graph, authority, system)[0]}"
+    return {"label": Html(f'<FONT POINT-SIZE="9">{wrap_label(where, 30)}'
+                          f'<BR/><B>{wrap_label(system.name if system else sid, 30)}</B></FONT>'),
             "shape": "box", "style": "filled,dashed", "fillcolor": EXTERNAL_FILL, "color": "#9aa0a6",
             "height": 0.2, "tooltip": qid}
+
+
+def function_slug(function: str) -> str:
+    """A function's name as part of a map id: ``Revenues and Benefits`` -> ``revenues-and-benefits``."""
+    return re.sub(r"[^a-z0-9]+", "-", clean(function).lower()).strip("-") or "other"
+
+
+def _gather_elsewhere(estate, graph, deps: list, qids: set) -> tuple[list, dict]:
+    """A drill-down's dependencies with every system outside it gathered into one node per
+    (council, function): ``(deps, {node: (council name, function, [systems])})``.  A hub
+    that forty systems depend on would otherwise draw forty boxes around one function."""
+    gathered: dict = {}
+
+    def place(qid: str) -> str:
+        if qid in qids:
+            return qid
+        authority = estate.authorities.get(qid.partition("/")[0])
+        system = estate.system(qid)
+        if authority is None or system is None:
+            return qid
+        function = _line_of(graph, authority, system)[0]
+        key = f"elsewhere:{authority.id}:{function_slug(function)}"
+        entry = gathered.setdefault(key, (authority.name, function, []))
+        if system not in entry[2]:
+            entry[2].append(system)
+        return key
+
+    merged: dict = {}
+    for u, v, via in deps:
+        pair = (place(u), place(v))
+        merged.setdefault(pair, []).extend(x for x in via if x not in merged.get(pair, []))
+    return sorted((u, v, via) for (u, v), via in merged.items()), gathered
+
+
+#: names listed on a gathered node before "and n more"
+ELSEWHERE_NAMES = 6
+
+
+def _elsewhere_attrs(entry: tuple) -> dict:
+    council, function, systems = entry
+    names = sorted(clean(s.name) for s in systems)
+    shown = "".join(f"<BR/>{wrap_label(n, 30)}" for n in names[:ELSEWHERE_NAMES])
+    if len(names) > ELSEWHERE_NAMES:
+        shown += f"<BR/>and {len(names) - ELSEWHERE_NAMES} more"
+    return {"label": Html(f'<FONT POINT-SIZE="9">{wrap_label(council, 30)}<BR/><B>{wrap_label(function, 30)}</B>'
+                          f"{shown}</FONT>"),
+            "shape": "box", "style": "filled,dashed", "fillcolor": EXTERNAL_FILL, "color": "#9aa0a6",
+            "tooltip": f"{council}, {function}: " + "; ".join(names)[:900]}

@@ -12,6 +12,7 @@ import contextlib
 import functools
 import html
 import re
+import textwrap
 from typing import Optional
 
 
@@ -101,3 +102,10 @@ class Dot:
 
     def text(self) -> str:
         return "\n".join(self.out + ["}"]) + "\n"
+
+
+def wrap_label(text, width: int = 24) -> str:
+    """Text for an HTML-like label, escaped and wrapped onto lines of about ``width``
+    characters (``<BR/>`` between them): a long name is never cut short."""
+    lines = textwrap.wrap(clean(text), width, break_long_words=False, break_on_hyphens=False)
+    return "<BR/>".join(html.escape(line, quote=True) for line in lines) or " "

@@ -20,6 +20,7 @@ import graphviz
 
 from estate.output import atomic_path, inside, safe_name, write_text
 from estate.render.maps.dot import clean
+from estate.render.maps.paper import paper_note
 from estate.render.maps.style import Map
 
 log = logging.getLogger(__name__)
@@ -108,6 +109,9 @@ def _render_one(m: Map, stem: str, outdir: Path, formats: list, timeout: float, 
         result.pop("error", None)
         result["engine"] = engine
         files.update({fmt: path.relative_to(base).as_posix() for fmt, path in outputs.items()})
+        note = paper_note(outputs["svg"]) if "svg" in outputs else None
+        if note:
+            result["paper"] = note
         break
     log.debug("map %s drawn in %.2f s", m.id, time.perf_counter() - started)
     if reuse is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from estate.render.maps.dot import clean, Dot, esc, Html
+from estate.render.maps.dot import clean, Dot, esc, Html, wrap_label
 from estate.render.maps.style import (EDGE_DEFAULTS, FONT, _function_order, _graph_attrs, Map, NODE_DEFAULTS,
                                       OTHER_PRODUCT_FILL, _plural, _product_name, PRODUCT_PALETTE,
                                       TOP_PRODUCTS, View)
@@ -42,7 +42,7 @@ def landscape_map(estate, graph, view: View) -> Map:
     taxonomy = list(cat_lines)
     rows = sorted(cells, key=lambda t: (order.get(cat_lines[t].function, 99) if t in cat_lines else 99,
                                         taxonomy.index(t) if t in cat_lines else 0, t))
-    head = "".join(f'<TD BGCOLOR="#f1f3f4"><B>{esc(a.name, 28)}</B></TD>' for a in authorities)
+    head = "".join(f'<TD BGCOLOR="#f1f3f4"><B>{wrap_label(a.name, 20)}</B></TD>' for a in authorities)
     body = []
     current = None
     for tid in rows:
@@ -51,14 +51,14 @@ def landscape_map(estate, graph, view: View) -> Map:
             current = function
             body.append(f'<TR><TD ALIGN="LEFT" COLSPAN="{len(authorities) + 1}" BGCOLOR="#dadce0">'
                         f"<B>{esc(function)}</B></TD></TR>")
-        row = [f'<TD ALIGN="LEFT">{esc(estate.line_name(tid), 44)}</TD>']
+        row = [f'<TD ALIGN="LEFT">{wrap_label(estate.line_name(tid), 36)}</TD>']
         for a in authorities:
             products = sorted(cells[tid].get(a.id, {}), key=lambda kl: (kl[0] not in top, kl[1].lower()))
             if not products:
                 row.append('<TD><FONT COLOR="#9aa0a6">\u2014</FONT></TD>')
                 continue
             inner = "".join(
-                f'<TR><TD BGCOLOR="{top[key][0] if key in top else OTHER_PRODUCT_FILL}">{esc(label, 36)}</TD></TR>'
+                f'<TR><TD BGCOLOR="{top[key][0] if key in top else OTHER_PRODUCT_FILL}">{wrap_label(label, 28)}</TD></TR>'
                 for key, label in products)
             row.append(f'<TD CELLPADDING="0"><TABLE BORDER="0" CELLSPACING="1" CELLPADDING="2">{inner}</TABLE></TD>')
         body.append(f"<TR>{''.join(row)}</TR>")
@@ -66,7 +66,7 @@ def landscape_map(estate, graph, view: View) -> Map:
              f'<TR><TD BGCOLOR="#f1f3f4"><B>Line of business</B></TD>{head}</TR>{"".join(body)}</TABLE>')
     key_rows = "".join(
         f'<TR><TD BGCOLOR="{colour}" WIDTH="14"> </TD><TD ALIGN="LEFT">'
-        f'{esc(item.get("product_name") or product, 44)} ({len(item.get("authorities") or [])} councils)</TD></TR>'
+        f'{wrap_label(item.get("product_name") or product, 40)} ({len(item.get("authorities") or [])} councils)</TD></TR>'
         for product, (colour, item) in top.items())
     key_rows += (f'<TR><TD BGCOLOR="{OTHER_PRODUCT_FILL}" WIDTH="14"> </TD>'
                  '<TD ALIGN="LEFT">any other product</TD></TR>'

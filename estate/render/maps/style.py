@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
 from estate.model.graph import line_node, node as gnode
-from estate.render.maps.dot import clean, Dot, esc, Html
+from estate.render.maps.dot import wrap_label, clean, Dot, esc, Html
 
 
 # ---- encoding ------------------------------------------------------------------------
@@ -160,7 +160,7 @@ def _graph_attrs(title: str, subtitle: str, rankdir: str = "LR", **more) -> dict
 
 
 NODE_DEFAULTS = {"fontname": FONT, "fontsize": 10, "margin": "0.08,0.04", "height": 0.3}
-EDGE_DEFAULTS = {"fontname": FONT, "fontsize": 8, "arrowsize": 0.6, "color": "#5f6368"}
+EDGE_DEFAULTS = {"fontname": FONT, "fontsize": 9, "arrowsize": 0.6, "color": "#5f6368"}
 
 
 def _product_name(estate, system) -> str:
@@ -177,19 +177,19 @@ def _system_attrs(estate, view: View, system, *, detail: bool = True, highlight:
     shape, extra, peripheries = HOSTING_SHAPE.get(system.hosting, HOSTING_SHAPE[None])
     border, pen, fontcolour = STATUS_STYLE.get(system.status, STATUS_STYLE["live"])
     style = ",".join(s for s in ("filled", extra, border) if s)
-    name = esc(system.name, 48)
+    name = wrap_label(system.name, 28)
     if system.status == "planned":
         name = f"<I>{name}</I>"
     parts = []
     if detail:
-        parts.append(esc(_product_name(estate, system), 40))
+        parts.append(wrap_label(_product_name(estate, system), 36))
     if risk.get("score") is not None and rating:
         parts.append(f"risk {esc(risk.get('score'))}")
     if system.status != "live":
         parts.append(esc(system.status))
     label = ("\u2605 " if star else "") + name
     if parts:
-        label += '<BR/><FONT POINT-SIZE="8">' + " \u00b7 ".join(parts) + "</FONT>"
+        label += '<BR/><FONT POINT-SIZE="9">' + " \u00b7 ".join(parts) + "</FONT>"
     tooltip = " | ".join(filter(None, [
         system.qid, _product_name(estate, system), system.hosting or "hosting unknown", system.status,
         f"legacy risk {risk.get('score')} ({rating})" if rating else "legacy risk not rated"]))
@@ -205,11 +205,9 @@ def _system_attrs(estate, view: View, system, *, detail: bool = True, highlight:
 def _edge_attrs(vias: list, label: bool, overlay: bool = False) -> dict:
     vias = sorted(set(vias or ["other"]), key=lambda v: list(VIA_STYLE).index(v) if v in VIA_STYLE else 99)
     style, colour = VIA_STYLE.get(vias[0], VIA_STYLE["other"])
-    attrs = {"style": style, "color": colour, "tooltip": ", ".join(vias)}
-    if label:
-        # a label on a constraint=false edge upsets dot's ranking ("trouble in init_rank")
-        attrs["xlabel" if overlay else "label"] = ", ".join(vias)
-    return attrs
+    # no text on an edge: labels overlapped each other and the nodes on every busy map;
+    # the style says how (the legend lists them) and the tooltip names every via
+    return {"style": style, "color": colour, "tooltip": ", ".join(vias)}
 
 
 def _sample(hosting: Optional[str] = None, status: str = "live", fill: str = NOT_RATED_FILL) -> str:
@@ -222,7 +220,7 @@ def _sample(hosting: Optional[str] = None, status: str = "live", fill: str = NOT
     text = "( )" if shape == "ellipse" else " "
     inner = (f'<TABLE BORDER="{2 if border == "bold" else 1}" CELLBORDER="0" CELLSPACING="0" '
              f'CELLPADDING="0"{style} BGCOLOR="{fill}"><TR><TD WIDTH="30" HEIGHT="12">'
-             f'<FONT COLOR="{fontcolour}" POINT-SIZE="7">{text}</FONT></TD></TR></TABLE>')
+             f'<FONT COLOR="{fontcolour}" POINT-SIZE="9">{text}</FONT></TD></TR></TABLE>')
     if peripheries > 1:
         inner = (f'<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="1" CELLPADDING="0"{style}>'
                  f"<TR><TD>{inner}</TD></TR></TABLE>")
@@ -234,8 +232,10 @@ def _wrap(text: str, width: int = 52) -> str:
     return "".join(f'{esc(line)}<BR ALIGN="LEFT"/>' for line in textwrap.wrap(clean(text), width)) or " "
 
 
-def _legend(dot: Dot, *, edges: bool = True, highlight: bool = False, notes: Iterable[str] = ()) -> None:
-    """The legend cluster: one HTML-like table drawn with the same encodings as the nodes."""
+def _legend(dot: Dot, *, edges: bool = True, highlight: bool = False, notes: Iterable[str] = (),
+            systems: bool = True) -> None:
+    """The legend cluster: one HTML-like table drawn with the same encodings as the nodes
+    (``systems=False``: the fill only, for a map whose boxes are not systems)."""
     def head(text: str) -> str:
         return f'<TR><TD COLSPAN="2" ALIGN="LEFT"><B>{esc(text)}</B></TD></TR>'
 
@@ -245,11 +245,12 @@ def _legend(dot: Dot, *, edges: bool = True, highlight: bool = False, notes: Ite
     rows = [head("Fill: legacy risk rating")]
     rows += [row(_sample("on-premise", fill=RATING_FILL.get(r, NOT_RATED_FILL)), RATING_NAMES[r])
              for r in ("red", "amber", "green", None)]
-    rows.append(head("Shape: hosting"))
-    rows += [row(_sample(hosting), text) for hosting, text in HOSTING_NAMES.items()]
-    rows.append(head("Border: status"))
-    rows += [row(_sample("on-premise", status), status + (" (grey text)" if status == "retired" else ""))
-             for status in STATUS_STYLE]
+    if systems:
+        rows.append(head("Shape: hosting"))
+        rows += [row(_sample(hosting), text) for hosting, text in HOSTING_NAMES.items()]
+        rows.append(head("Border: status"))
+        rows += [row(_sample("on-premise", status), status + (" (grey text)" if status == "retired" else ""))
+                 for status in STATUS_STYLE]
     if highlight:
         rows.append(head("Highlights"))
         rows.append(f'<TR><TD><TABLE BORDER="3" COLOR="{SHARED_COLOUR}" CELLBORDER="0" CELLPADDING="0">'
