@@ -36,6 +36,9 @@ setup(
         # analysis.json of a national estate (385 MB) written about 3x faster than json
         # gives it, byte for byte the same (estate/output.py checks and falls back)
         "orjson>=3.8",
+        # the parse cache: a data-only format (MessagePack) that decodes about as fast as
+        # pickle did, without pickle's ability to run code from a crafted cache entry
+        "msgspec>=0.18",
         # openpyxl streams the register through lxml when it is installed: a quarter faster
         "lxml>=4.9",
     ],

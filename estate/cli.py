@@ -144,7 +144,7 @@ def validate(paths, strict, fmt, verbose):
 def analyse(paths, outdir, as_of, config_path, window_months, strict, jobs, maps, map_formats,
             templates, cache_dir, no_cache, force, quiet):
     """Analyse inventories and write analysis.json, register.xlsx, report.html and maps/."""
-    from estate.cache import ParseCache
+    from estate.model.parse_cache import ParseCache
     from estate.pipeline import analyse as run
     from estate.progress import for_stream
 

@@ -46,6 +46,19 @@ class OutputError(EstateError):
 
 SEVERITIES = ("error", "warning", "info")
 
+#: characters that would break a line of text output or change how it is shown: C0 and
+#: C1 control characters, DEL, line and paragraph separators, bidirectional overrides
+_UNPRINTABLE = {c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7f, 0xa0)]}
+_UNPRINTABLE.update({ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"})
+_UNPRINTABLE.update({c: f"\\u{c:04x}" for c in (0x2028, 0x2029, *range(0x202a, 0x202f),
+                                                  *range(0x2066, 0x206a), 0x200e, 0x200f)})
+
+
+def printable(text: Optional[str]) -> str:
+    """``text`` with every control character escaped as Python writes it (``\\n``,
+    ``\\x00``, ``\\u202e``): safe to print as one line of a terminal or log."""
+    return str(text or "").translate(_UNPRINTABLE)
+
 
 @dataclass
 class Problem:
@@ -70,12 +83,15 @@ class Problem:
     other: Optional[object] = field(default=None, repr=False)  # a second place, as a Source
 
     def format(self) -> str:
-        loc = self.file or "<inputs>"
+        """``file:line:col: CODE message`` (and an indented hint), one line each whatever
+        the inputs hold: control characters are escaped (see :func:`printable`), so a
+        name with a newline cannot forge a line of its own."""
+        loc = printable(self.file) or "<inputs>"
         if self.line:
             loc += f":{self.line}:{self.column or 1}"
-        text = f"{loc}: {self.code} {self.message}"
+        text = f"{loc}: {self.code} {printable(self.message)}"
         if self.hint:
-            text += f"\n  hint: {self.hint}"
+            text += f"\n  hint: {printable(self.hint)}"
         return text
 
     def as_dict(self) -> dict:

@@ -74,7 +74,7 @@ def analyse(paths, outdir, settings: Settings, *, strict: bool = False, jobs: in
             outputs: Optional[set] = None, progress=None, cache=None, force: bool = False) -> Result:
     """Analyse the inventories under ``paths`` and write the outputs into ``outdir``.
 
-    ``cache`` is a :class:`~estate.cache.ParseCache` (None: parse every file, reuse
+    ``cache`` is a :class:`~estate.model.parse_cache.ParseCache` (None: parse every file, reuse
     nothing).  With a cache, a run whose inputs, settings and estate are those of the last
     completed run into ``outdir``, whose outputs are untouched, rewrites nothing
     (:mod:`estate.reuse`; ``Result.reused``) unless ``force``; unchanged maps are not

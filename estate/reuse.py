@@ -43,7 +43,7 @@ from typing import Iterable, Optional
 
 import estate
 from estate import __version__
-from estate.cache import digest
+from estate.model.parse_cache import digest
 from estate.output import atomic_path
 
 log = logging.getLogger(__name__)

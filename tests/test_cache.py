@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from estate import synth
-from estate.cache import MAGIC, ParseCache, default_cache_dir
+from estate.model.parse_cache import MAGIC, ParseCache, default_cache_dir
 from estate.cli import main
-import estate.model as model
+from estate.model import parsing
 from estate.model import load, parse_files
 from estate.model.loader import Positions, _parse_with_pyyaml, discover, parse_text
 
@@ -88,7 +88,7 @@ def test_a_file_with_the_same_bytes_elsewhere_is_a_hit_labelled_with_its_own_pat
 def test_a_corrupt_entry_is_ignored_and_rebuilt(inventories, tmp_path, damage):
     cache = ParseCache(tmp_path / "cache")
     expected = formatted(load([str(inventories)], cache=cache))
-    entries = sorted(cache.folder.rglob("*.pickle"))
+    entries = sorted(cache.folder.rglob("*.msgpack"))
     victim = entries[0]
     raw = victim.read_bytes()
     if damage == "garbage":
@@ -134,7 +134,7 @@ def test_the_cache_lives_under_xdg_cache_home(monkeypatch, tmp_path):
 
 def test_a_new_estate_version_does_not_read_old_entries(inventories, tmp_path, monkeypatch):
     load([str(inventories)], cache=ParseCache(tmp_path / "cache"))
-    monkeypatch.setattr("estate.cache.__version__", "99.0")
+    monkeypatch.setattr("estate.model.parse_cache.__version__", "99.0")
     cache = ParseCache(tmp_path / "cache")
     load([str(inventories)], cache=cache)
     assert cache.stats.hits == 0
@@ -161,13 +161,13 @@ def test_cli_analyse_uses_the_cache_dir_and_no_cache_turns_it_off(tmp_path, monk
             "--as-of", "2026-04-01", "-q"]
     result = runner.invoke(main, args + ["--cache-dir", str(tmp_path / "c")])
     assert result.exit_code == 0, result.output
-    assert list((tmp_path / "c").rglob("*.pickle"))
+    assert list((tmp_path / "c").rglob("*.msgpack"))
     result = runner.invoke(main, args + ["--no-cache"])
     assert result.exit_code == 0, result.output
     assert not (tmp_path / "xdg").exists()
     result = runner.invoke(main, args)
     assert result.exit_code == 0, result.output
-    assert list((tmp_path / "xdg" / "estate").rglob("*.pickle"))
+    assert list((tmp_path / "xdg" / "estate").rglob("*.msgpack"))
     assert result.stderr == ""      # quiet, and no progress bar when stderr is not a terminal
 
 
@@ -184,7 +184,7 @@ def test_cli_without_quiet_shows_no_progress_bar_when_not_a_terminal(tmp_path):
 # --- parallel parsing and the fast loader -------------------------------------------------------
 
 def test_parallel_parse_gives_what_a_serial_parse_gives(estate_dir, monkeypatch):
-    monkeypatch.setattr(model, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(parsing, "PARALLEL_MIN_BYTES", 0)
     files = discover([str(estate_dir)])
     serial = parse_files(files, jobs=1)
     parallel = parse_files(files, jobs=2)
@@ -197,7 +197,7 @@ def test_parallel_parse_gives_what_a_serial_parse_gives(estate_dir, monkeypatch)
 
 
 def test_parallel_parse_with_a_cache_stores_every_file(estate_dir, tmp_path, monkeypatch):
-    monkeypatch.setattr(model, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(parsing, "PARALLEL_MIN_BYTES", 0)
     cache = ParseCache(tmp_path / "cache")
     estate = load([str(estate_dir)], jobs=2, cache=cache)
     files = discover([str(estate_dir)])
@@ -360,3 +360,86 @@ def test_outputs_written_in_parallel_are_the_outputs_written_in_line(tmp_path):
     assert books[0] == books[1] and len(books[0]) > 3
     assert written[0] == written[1]
     assert maps[0] == maps[1] and (maps[0] or not dot_available())
+
+
+# --- the cache cannot run code, and is trusted only when it is the user's own --------------------
+
+def test_cache_entries_are_data_not_pickles(inventories, tmp_path):
+    cache = ParseCache(tmp_path / "cache")
+    load([str(inventories)], cache=cache)
+    entries = sorted(cache.folder.rglob("*.msgpack"))
+    assert entries and not list(cache.folder.rglob("*.pickle"))
+    for entry in entries:
+        raw = entry.read_bytes()
+        assert raw.startswith(MAGIC)
+        assert b"\x80\x04" not in raw[:len(MAGIC) + 2]     # no pickle protocol header
+    assert oct(os.stat(cache.root).st_mode & 0o777) == "0o700"
+
+
+def test_a_crafted_entry_is_never_decoded_and_is_rebuilt(inventories, tmp_path):
+    import hashlib
+    import pickle
+    cache = ParseCache(tmp_path / "cache")
+    cold = load([str(inventories)], cache=cache)
+    victim = sorted(cache.folder.rglob("*.msgpack"))[0]
+    marker = tmp_path / "pwned"
+
+    class Evil:
+        def __reduce__(self):
+            return (open, (str(marker), "w"))
+    payload = pickle.dumps(Evil())
+    # a pickle with a correct digest, then one with a wrong digest
+    for body in (hashlib.sha256(payload).digest() + payload, b"\x00" * 32 + payload):
+        victim.write_bytes(MAGIC + body)
+        warm = ParseCache(tmp_path / "cache")
+        again = load([str(inventories)], cache=warm)
+        assert not marker.exists()
+        assert warm.stats.corrupt == 1
+        assert formatted(again) == formatted(cold)
+
+
+def test_entries_round_trip_dates_impossible_dates_and_long_numbers():
+    from estate.model.loader import parse_text
+    from estate.model.parse_cache import dumps, loads
+    parsed = parse_text("kind: authority\nstart: 2026-02-30\nend: 2026-03-31\n"
+                        f"at: 2026-03-31T10:00:00\nbig: {'9' * 4500}\nname: x\n", "a.yaml")
+    parsed.digest = "d"
+    back = loads(dumps(parsed), "b.yaml")
+    assert back.docs == parsed.docs and back.path == "b.yaml" and back.digest == "d"
+    data = back.docs[0][1]
+    assert (type(data["start"]).__name__, data["start"].reason) == ("BadDate", parsed.docs[0][1]["start"].reason)
+    assert type(data["big"]).__name__ == "BadNumber"
+
+
+def test_a_file_with_values_the_format_does_not_carry_is_parsed_again(tmp_path):
+    folder = tmp_path / "inv"
+    folder.mkdir()
+    (folder / "a.yaml").write_text("kind: authority\nauthority: {id: a, name: A}\n"
+                                   "systems:\n  - {id: s, name: !!binary aGk=, supports: []}\n")
+    cache = ParseCache(tmp_path / "cache")
+    first = load([str(folder)], cache=cache)
+    assert cache.stats.writes == 0
+    assert [p.code for p in first.errors] == ["E121"]
+
+
+@pytest.mark.parametrize("mode", [0o777, 0o770, 0o722])
+def test_a_cache_folder_others_may_write_is_refused_with_a_hint(inventories, tmp_path, mode):
+    root = tmp_path / "cache"
+    root.mkdir()
+    os.chmod(root, mode)
+    result = CliRunner().invoke(main, ["analyse", str(inventories), "-o", str(tmp_path / "out"),
+                                       "--cache-dir", str(root)])
+    assert result.exit_code == 1
+    assert f"refusing the cache folder {root}: its group or others may write to it " \
+           f"(mode {mode:04o})" in result.output
+    assert f"chmod go-w {root}" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_cache_folder_of_another_user_is_refused(tmp_path, monkeypatch):
+    from estate.model.parse_cache import UnsafeCache
+    root = tmp_path / "cache"
+    root.mkdir(mode=0o700)
+    monkeypatch.setattr(os, "getuid", lambda: os.stat(root).st_uid + 1)
+    with pytest.raises(UnsafeCache, match="it belongs to another user"):
+        ParseCache(root)

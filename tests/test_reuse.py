@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from estate import reuse
-from estate.cache import ParseCache
+from estate.model.parse_cache import ParseCache
 from estate.cli import main
 from estate.config import Settings
 from estate.errors import InventoryError

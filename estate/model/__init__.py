@@ -4,7 +4,7 @@
 ``problems`` hold everything found (errors and warnings), located to file and line.
 
 Files are parsed in worker processes when there are many (``jobs``), and, given a
-:class:`~estate.cache.ParseCache`, read from the cache when their bytes have been parsed
+:class:`~estate.model.parse_cache.ParseCache`, read from the cache when their bytes have been parsed
 before; ``docs/performance.md`` explains both.
 """
 
@@ -16,13 +16,15 @@ from typing import Iterable, Optional
 from estate.errors import Problem
 from estate.model.catalogue import default_catalogue_files
 from estate.model.codes import name_of
+from estate.model.files import DEFAULT_MAX_FILE_BYTES
 from estate.collector import collector_off
-from estate.model.loader import Positions, discover, parse_bytes, parse_file
+from estate.model.loader import Positions, discover, parse_file
+from estate.model.parsing import iter_parse, parse_files
 from estate.model.records import Estate
 from estate.model.validate import build_estate
 from estate.progress import as_progress
 
-__all__ = ["load", "build_graph", "Estate", "parse_files"]
+__all__ = ["load", "build_graph", "Estate", "parse_files", "iter_parse"]
 
 
 def build_graph(estate: Estate):
@@ -31,143 +33,11 @@ def build_graph(estate: Estate):
     from estate.model.graph import build_graph as build
     return build(estate)
 
-#: below this many bytes to parse, worker processes cost more than they save
-PARALLEL_MIN_BYTES = 2_000_000
-
 
 @lru_cache(maxsize=1)
 def _default_catalogue() -> tuple:
-    return tuple(parse_file(path) for path in default_catalogue_files())
-
-
-def _parse_blob(path: str, raw: bytes, sha: str, entry: Optional[str],
-                root: Optional[str]) -> tuple[bytes, bool]:
-    """Worker: parse one file's bytes, store the result in the cache, return it pickled."""
-    from estate import cache
-
-    parsed = parse_bytes(raw, path)
-    parsed.digest = sha
-    blob = cache.dumps(parsed)
-    wrote = entry is not None and cache.write_entry(root, entry, blob)
-    return blob, wrote
-
-
-def _parse_chunk(items: list) -> list:
-    return [(i, *_parse_blob(*args)) for i, args in items]
-
-
-def parse_files(files: list[str], jobs: int = 1, cache=None, progress=None) -> list:
-    """Parse files, in ``jobs`` worker processes when there is enough to parse.
-
-    With a ``cache`` (:class:`~estate.cache.ParseCache`), files whose bytes were parsed
-    before are read from it, and the others are stored in it.  The result is the same
-    list of :class:`ParsedFile`, in the order of ``files``, whatever ``jobs`` and the
-    cache.
-    """
-    return list(iter_parse(files, jobs, cache, progress))
-
-
-def iter_parse(files: list[str], jobs: int = 1, cache=None, progress=None):
-    """:func:`parse_files` as a generator: each file, in order, as soon as it is parsed.
-
-    Worker processes parse the files the cache does not have, in order, while the caller
-    uses the ones already yielded (validation overlaps parsing, and a file's documents
-    can be let go before the last file is read).
-    """
-    from estate import cache as caching
-
-    progress = as_progress(progress)
-    progress.begin("read", len(files))
-    with collector_off(settle=True):
-        if cache is None and jobs <= 1:
-            for path in files:
-                yield parse_file(path)
-                progress.advance()
-            progress.end()
-            return
-        plan = []                 # per file: ("parsed", ParsedFile) | ("hit"|"parse", args)
-        todo = []
-        for i, path in enumerate(files):
-            try:
-                raw = _read(path)
-            except OSError:
-                plan.append(("parsed", parse_file(path)))     # reports it as parse_file does
-                continue
-            sha = caching.digest(raw)
-            args = (path, raw, sha, str(cache.entry(sha)) if cache else None,
-                    str(cache.root) if cache else None)
-            if cache is not None and cache.entry(sha).is_file():
-                plan.append(("hit", args))
-            else:
-                plan.append(("parse", args))
-                todo.append((i, args))
-        size = sum(len(args[1]) for _, args in todo)
-        workers = _Workers(todo, jobs) if jobs > 1 and len(todo) > 1 and size >= PARALLEL_MIN_BYTES \
-            else None
-        try:
-            for i, (how, args) in enumerate(plan):
-                if how == "parsed":
-                    parsed = args
-                elif how == "hit" and (parsed := cache.get(args[2], args[0])) is not None:
-                    pass
-                elif workers is not None and how == "parse":
-                    blob, wrote = workers.result(i)
-                    parsed = caching.loads(blob)
-                    if wrote:
-                        cache.stats.writes += 1
-                    if cache is not None:
-                        cache.stats.misses += 1
-                        cache.stats.parsed.append(args[0])
-                else:
-                    path, raw, sha = args[:3]
-                    parsed = parse_bytes(raw, path)
-                    parsed.digest = sha
-                    if cache is not None:
-                        if how == "parse":
-                            cache.stats.misses += 1      # a corrupt hit counted itself
-                        cache.stats.parsed.append(path)
-                        cache.put_blob(sha, caching.dumps(parsed))
-                plan[i] = None
-                yield parsed
-                progress.advance()
-        finally:
-            if workers is not None:
-                workers.close()
-    progress.end()
-
-
-class _Workers:
-    """Worker processes parsing ``todo`` in chunks of neighbouring files, in file order."""
-
-    def __init__(self, todo: list, jobs: int):
-        from concurrent.futures import ProcessPoolExecutor
-
-        chunk_bytes = max(1, sum(len(args[1]) for _, args in todo) // (jobs * 12))
-        chunks, chunk, held = [], [], 0
-        for item in todo:
-            chunk.append(item)
-            held += len(item[1][1])
-            if held >= chunk_bytes:
-                chunks.append(chunk)
-                chunk, held = [], 0
-        if chunk:
-            chunks.append(chunk)
-        self.pool = ProcessPoolExecutor(max_workers=min(jobs, len(chunks)))
-        self.future_of = {}
-        for c in chunks:
-            future = self.pool.submit(_parse_chunk, c)
-            for i, _ in c:
-                self.future_of[i] = future
-        self.done: dict = {}
-
-    def result(self, i: int) -> tuple:
-        if i not in self.done:
-            for j, blob, wrote in self.future_of[i].result():
-                self.done[j] = (blob, wrote)
-        return self.done.pop(i)
-
-    def close(self) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=True)
+    # package data: the default limit, whatever limit the inputs are read under
+    return tuple(parse_file(path, DEFAULT_MAX_FILE_BYTES) for path in default_catalogue_files())
 
 
 def _remembered(parsed, positions: Positions, progress):
@@ -179,19 +49,17 @@ def _remembered(parsed, positions: Positions, progress):
     progress.begin("check")
 
 
-def _read(path: str) -> bytes:
-    with open(path, "rb") as f:
-        return f.read()
-
-
 def load(paths: Iterable[str], *, default_catalogue: bool = True, jobs: int = 1,
-         parse: Optional[callable] = None, cache=None, progress=None) -> Estate:
+         parse: Optional[callable] = None, cache=None, progress=None,
+         max_file_bytes: Optional[int] = None) -> Estate:
     """Load and validate every inventory under ``paths``.
 
     Raises :class:`~estate.errors.UsageError` when a path does not exist.  Invalid
     inventories do not raise: check ``estate.errors``.  ``jobs`` worker processes parse
-    the files; ``cache`` (a :class:`~estate.cache.ParseCache`) keeps parses between runs;
-    ``progress`` receives the stages (:mod:`estate.progress`).
+    the files; ``cache`` (a :class:`~estate.model.parse_cache.ParseCache`) keeps parses between runs;
+    ``progress`` receives the stages (:mod:`estate.progress`).  Each file is read only if
+    it is a regular file of at most ``max_file_bytes`` (None: ``$ESTATE_MAX_FILE_BYTES``,
+    else 64 MiB; :mod:`estate.model.files`); any other is reported (E105, E106).
 
     ``estate.positions`` is a :class:`~estate.model.loader.Positions` that locates any
     key path of the inputs from the index kept while parsing (no YAML is read again).
@@ -203,7 +71,8 @@ def load(paths: Iterable[str], *, default_catalogue: bool = True, jobs: int = 1,
     if parse is not None:
         parsed = parse(files, jobs) if files else []
     else:
-        parsed = iter_parse(files, jobs, cache=cache, progress=progress) if files else []
+        parsed = iter_parse(files, jobs, cache=cache, progress=progress,
+                            limit=max_file_bytes) if files else []
     with collector_off(settle=True):
         estate = build_estate(_remembered(parsed, positions, progress), defaults)
         if not files:

@@ -23,7 +23,18 @@ resolves them in this order, stopping at the first hit:
    reported as information (I300) so the match is explainable.  Two products of one
    vendor are never merged by similarity: a second candidate within 5 points blocks it.
 
-What still does not match is reported with the closest catalogue names.  Bespoke and
+A product name matches a catalogue product only when no vendor is written, or the
+vendor written resolves to that product's vendor (by its name, an alias or a former
+name: "Servelec" for System C), is a former vendor named in one of the product's aliases
+("Pitney Bowes" for "Pitney Bowes Confirm") or, when it resolves to no vendor, is a misspelling of one
+of that vendor's names (:data:`MISSPELLING_SIMILARITY`).  ``{product: Mosaic, vendor: Experian}`` is not System
+C's Mosaic, and ``{product: Uniform, vendor: Civica}`` is not Idox Uniform: such a
+product stays unresolved (``how == "other-vendor"``), so it is never merged with the
+catalogue product into shared products or consolidation, and it is reported (W210)
+naming both vendors.
+
+What still does not match is reported with the closest catalogue names, searched among
+names, aliases and former names ("Northgat" suggests NEC Software Solutions UK).  Bespoke and
 in-house systems ("In-house", "Bespoke", "Developed in house") are recognised and never
 resolve to a product, so two councils' home-grown systems are never "one product".
 """
@@ -36,12 +47,14 @@ from functools import lru_cache
 from importlib import resources
 from typing import Optional
 
-try:
-    from rapidfuzz import fuzz, process
-except ImportError:  # pragma: no cover - rapidfuzz is a declared dependency
-    fuzz = process = None
+from rapidfuzz import fuzz, process
 
 FUZZY_THRESHOLD = 90
+
+#: an unknown vendor name this similar (0-100, rapidfuzz token-set ratio of the key forms:
+#: extra words such as a misspelt "Limietd" are ignored) to a product's vendor is taken as
+#: a misspelling of it, not as another vendor
+MISSPELLING_SIMILARITY = 80
 
 LEGAL_SUFFIXES = {"ltd", "limited", "plc", "llp", "llc", "inc", "incorporated", "corp",
                   "corporation", "co", "company", "gmbh", "bv", "ag", "sa", "nv", "pty"}
@@ -91,10 +104,17 @@ def is_bespoke(*names: Optional[str]) -> bool:
 
 
 class Match:
-    __slots__ = ("id", "how", "score")
+    """What a name resolved to: ``id`` (None when nothing), ``how`` and ``score``.
 
-    def __init__(self, id: Optional[str], how: str, score: float = 100.0):
-        self.id, self.how, self.score = id, how, score
+    ``how == "other-vendor"``: the product name is the catalogue's product ``other``,
+    but the vendor written is not that product's vendor, so it is not matched.
+    """
+
+    __slots__ = ("id", "how", "score", "other")
+
+    def __init__(self, id: Optional[str], how: str, score: float = 100.0,
+                 other: Optional[str] = None):
+        self.id, self.how, self.score, self.other = id, how, score, other
 
 
 class Matcher:
@@ -104,7 +124,7 @@ class Matcher:
         self.catalogue = catalogue
         self.vendor_exact: dict[str, str] = {}
         self.vendor_key: dict[str, str] = {}
-        self.product_exact: dict[str, str] = {}
+        self.product_exact: dict[str, list] = {}     # normal form -> product ids
         self.vendor_products: dict[str, list] = {}
         for vendor in catalogue.vendors.values():
             for name in [vendor.id, vendor.name, *vendor.aliases]:
@@ -112,7 +132,9 @@ class Matcher:
                 self.vendor_key.setdefault(key_form(name), vendor.id)
         for product in catalogue.products.values():
             for name in [product.id, product.name, *product.aliases]:
-                self.product_exact.setdefault(normal_form(name), product.id)
+                ids = self.product_exact.setdefault(normal_form(name), [])
+                if product.id not in ids:
+                    ids.append(product.id)
             self.vendor_products.setdefault(product.vendor, []).append(product)
         self._vendor_cache: dict[str, Match] = {}
         self._product_cache: dict[tuple, Match] = {}
@@ -156,8 +178,12 @@ class Matcher:
 
     def _product(self, text, vendor_text, vendor_id) -> Match:
         norm = normal_form(text)
+        other = None     # a product of this name by another vendor than the one written
         if norm in self.product_exact:
-            return Match(self.product_exact[norm], "exact")
+            hit = self._of_vendor(self.product_exact[norm], vendor_text, vendor_id)
+            if hit.id is not None:
+                return hit
+            other = hit.other
         candidates = []
         if vendor_text:
             candidates.append(normal_form(f"{vendor_text} {text}"))
@@ -169,8 +195,7 @@ class Matcher:
                 if norm.startswith(prefix):
                     candidates.append(norm[len(prefix):])
         for candidate in candidates:
-            if candidate in self.product_exact:
-                pid = self.product_exact[candidate]
+            for pid in self.product_exact.get(candidate, ()):
                 if not vendor_id or self.catalogue.products[pid].vendor == vendor_id:
                     return Match(pid, "vendor")
         if vendor_id:
@@ -180,9 +205,60 @@ class Matcher:
             if len(own) == 1 and norm in {normal_form(n) for n in [vendor.name, *vendor.aliases]} \
                     | {key_form(vendor.name)}:
                 return Match(own[0].id, "vendor")
-        if vendor_id and fuzz is not None:
-            return self._fuzzy_within_vendor(norm, vendor_id)
+        if vendor_id:
+            hit = self._fuzzy_within_vendor(norm, vendor_id)
+            if hit.id is not None or other is None:
+                return hit
+        if other is not None:
+            return Match(None, "other-vendor", other=other)
         return Match(None, "unresolved")
+
+    def _of_vendor(self, pids: list, vendor_text, vendor_id) -> Match:
+        """The product among ``pids`` (one name) made by the vendor written.
+
+        With no vendor written, the first product of that name.  With a vendor written,
+        only a product of that vendor (or of no recorded vendor) (``vendor_id``, resolved by name, alias or former
+        name): a product name another vendor also uses is not that vendor's product
+        (``{product: Uniform, vendor: Civica}`` is not Idox Uniform).
+        """
+        if not vendor_text:
+            return Match(pids[0], "exact")
+        for pid in pids:
+            made_by = self.catalogue.products[pid].vendor
+            if made_by is None or (vendor_id is not None and made_by == vendor_id):
+                return Match(pid, "exact")
+        for pid in pids:
+            if self._former_vendor(vendor_text, vendor_id, pid):
+                return Match(pid, "exact")
+        if vendor_id is None:      # a vendor name the catalogue does not know: a misspelling?
+            for pid in pids:
+                if self._misspells(vendor_text, self.catalogue.products[pid].vendor):
+                    return Match(pid, "exact")
+        return Match(None, "other-vendor", other=pids[0])
+
+    def _former_vendor(self, text: str, vendor_id: Optional[str], pid: str) -> bool:
+        """True when a name of product ``pid`` starts with the vendor written: the catalogue
+        keeps a product's former vendors in its aliases ("Pitney Bowes Confirm" for
+        Brightly Confirm, "Capita One Education" for ESS One), so the vendor that sold it
+        before an acquisition still names it."""
+        vendor = self.catalogue.vendors.get(vendor_id) if vendor_id else None
+        written = {normal_form(text), key_form(text)}
+        if vendor is not None:
+            written.update(normal_form(n) for n in (vendor.name, *vendor.aliases))
+        product = self.catalogue.products[pid]
+        return any(normal_form(name).startswith(f"{w} ")
+                   for name in (product.name, *product.aliases) for w in written if w)
+
+    def _misspells(self, text: str, vendor_id: str) -> bool:
+        """True when ``text`` is within :data:`MISSPELLING_SIMILARITY` of one of the names of
+        vendor ``vendor_id`` ("VMwrae" for VMware, "Capita plc Limietd" for Capita),
+        compared without legal suffixes and generic words; "Experian" is not System C."""
+        vendor = self.catalogue.vendors.get(vendor_id)
+        if vendor is None:
+            return False
+        key = key_form(text)
+        return any(fuzz.token_set_ratio(key, key_form(name)) >= MISSPELLING_SIMILARITY
+                   for name in (vendor.name, *vendor.aliases))
 
     def _fuzzy_within_vendor(self, norm: str, vendor_id: str) -> Match:
         vendor = self.catalogue.vendors[vendor_id]
@@ -202,24 +278,47 @@ class Matcher:
 
     # suggestions -----------------------------------------------------------------------
     def closest_vendors(self, text: str, limit: int = 3) -> list[str]:
-        names = {v.name: v for v in self.catalogue.vendors.values()}
-        return _closest(text, list(names), limit)
+        """Names of the vendors closest to ``text``, searching their names, aliases and
+        former names; a vendor found by another name is shown as "Name (as 'alias')"."""
+        names = {}
+        for v in self.catalogue.vendors.values():
+            for name in (v.name, *v.aliases):
+                names.setdefault(name, v)
+        return _closest_owners(text, names, limit, key_form)
 
     def closest_products(self, text: str, vendor_id: Optional[str] = None, limit: int = 3) -> list[str]:
+        """As :meth:`closest_vendors`, for products (of ``vendor_id`` when it has any)."""
         pool = self.vendor_products.get(vendor_id) if vendor_id else None
         pool = pool or list(self.catalogue.products.values())
-        return _closest(text, [p.name for p in pool], limit)
+        names = {}
+        for p in pool:
+            for name in (p.name, *p.aliases):
+                names.setdefault(name, p)
+        return _closest_owners(text, names, limit)
 
 
-def _closest(text: str, names: list[str], limit: int) -> list[str]:
+def _closest_owners(text: str, names: dict, limit: int, form=normal_form) -> list[str]:
+    """The owners of the names closest to ``text`` (one entry each, best first), names
+    compared in ``form`` (vendors: without legal suffixes)."""
+    out: list[str] = []
+    seen: set = set()
+    for name in _closest(text, list(names), limit * 4, form):
+        owner = names[name]
+        if owner.id in seen:
+            continue
+        seen.add(owner.id)
+        out.append(owner.name if form(name) == form(owner.name)
+                   else f"{owner.name} (as '{name}')")
+        if len(out) == limit:
+            break
+    return out
+
+
+def _closest(text: str, names: list[str], limit: int, form=normal_form) -> list[str]:
     if not names:
         return []
-    if process is not None:
-        found = process.extract(normal_form(text), names, scorer=fuzz.WRatio,
-                                processor=normal_form, limit=limit)
-        return [name for name, score, _ in found if score >= 50]
-    import difflib
-    return difflib.get_close_matches(text, names, n=limit, cutoff=0.3)
+    found = process.extract(form(text), names, scorer=fuzz.WRatio, processor=form, limit=limit)
+    return [name for name, score, _ in found if score >= 50]
 
 
 def default_catalogue_files() -> list[str]:

@@ -43,6 +43,7 @@ import yaml
 from estate.collector import collector_off
 from estate.errors import Problem, UsageError
 from estate.model.codes import name_of
+from estate.model.files import UnreadableFile, read_regular_bytes
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 try:  # libyaml is in every PyYAML wheel; fall back to pure Python just in case
@@ -68,8 +69,39 @@ class BadDate(str):
         return obj
 
 
+class BadNumber(str):
+    """An integer too long to convert (over :data:`MAX_INT_DIGITS` digits), kept as its
+    text for validation to report; Python refuses to convert such text to an int."""
+
+    __slots__ = ()
+
+
+#: integers with more digits than this are kept as :class:`BadNumber` (Python's own
+#: limit on converting text to int is 4,300 digits)
+MAX_INT_DIGITS = 4000
+
+
 class InventoryLoader(_BaseLoader):
-    """The C safe loader, with impossible dates kept as :class:`BadDate`."""
+    """The C safe loader, with impossible dates kept as :class:`BadDate`, endless
+    integers as :class:`BadNumber`, and every key given twice in one mapping recorded
+    in ``duplicate_keys`` (the key, where, and where it was first given): YAML would
+    silently keep the last."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self.duplicate_keys: list = []
+
+    def construct_mapping(self, node, deep=False):
+        if isinstance(node, MappingNode):
+            first: dict = {}
+            for key_node, _ in node.value:
+                if isinstance(key_node, ScalarNode) and key_node.tag != _MERGE:
+                    key = (key_node.tag, key_node.value)
+                    if key in first:
+                        self.duplicate_keys.append((key_node.value, key_node.start_mark, first[key]))
+                    else:
+                        first[key] = key_node.start_mark
+        return super().construct_mapping(node, deep)
 
 
 def _construct_timestamp(loader, node):
@@ -79,7 +111,14 @@ def _construct_timestamp(loader, node):
         return BadDate(node.value, str(exc))
 
 
+def _construct_int(loader, node):
+    if len(node.value) > MAX_INT_DIGITS:
+        return BadNumber(node.value)
+    return yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
+
+
 InventoryLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+InventoryLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
 #: bump when what :func:`parse_text` returns changes, so cached parses are not reused
@@ -136,25 +175,35 @@ class ParsedFile:
     index: Optional[NodeIndex] = field(default=None, repr=False, compare=False)
 
 
+def _is_inventory_name(name: str) -> bool:
+    return name.endswith((".yaml", ".yml")) and name not in CONFIG_NAMES \
+        and not name.startswith(".")
+
+
 def discover(paths: Iterable[str]) -> list[str]:
     """Every inventory file named by ``paths`` (files, or folders searched recursively).
 
-    Hidden folders and ``estate.yaml`` configuration files are skipped.  The result is
-    sorted, so runs are deterministic whatever order the file system lists.
+    Hidden folders and ``estate.yaml`` configuration files are skipped.  Anything named
+    like an inventory that is not a regular file (a FIFO, a device, a link to one, a
+    folder named ``*.yaml`` inside a folder searched) is listed too, so that reading
+    it reports it (E105) rather than passing over it in silence.  The result is sorted,
+    so runs are deterministic whatever order the file system lists.
     """
     found: set[str] = set()
     for raw in paths:
         path = Path(raw)
         if not path.exists():
             raise UsageError(f"no such file or folder: {raw}")
-        if path.is_file():
+        if not path.is_dir():
             found.add(os.path.normpath(raw))
             continue
         for root, dirs, files in os.walk(path):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in dirs:
+                if _is_inventory_name(name):
+                    found.add(os.path.normpath(os.path.join(root, name)))
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not _is_inventory_name(d))
             for name in files:
-                if name.endswith((".yaml", ".yml")) and name not in CONFIG_NAMES \
-                        and not name.startswith("."):
+                if _is_inventory_name(name):
                     found.add(os.path.normpath(os.path.join(root, name)))
     return sorted(found)
 
@@ -223,6 +272,7 @@ _NULL = "tag:yaml.org,2002:null"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _FLOAT = "tag:yaml.org,2002:float"
 _MAP = "tag:yaml.org,2002:map"
+_MERGE = "tag:yaml.org,2002:merge"
 _SEQ = "tag:yaml.org,2002:seq"
 
 
@@ -282,6 +332,8 @@ def _scalar(loader, node):
 
 def _make_scalar(loader, node, tag: str, value: str):
     if tag == _INT:
+        if len(value) > MAX_INT_DIGITS:
+            return BadNumber(value)
         if value.isdigit() and value.isascii() and (value[0] != "0" or len(value) == 1):
             return int(value)
         return loader.construct_yaml_int(node)
@@ -405,8 +457,22 @@ def parse_text(text: str, path: str) -> ParsedFile:
 
 def _parse_with_pyyaml(text: str, path: str) -> ParsedFile:
     parsed = ParsedFile(path)
+    loader = None
     try:
-        docs = list(yaml.load_all(text, Loader=InventoryLoader))
+        loader = InventoryLoader(text)
+        docs = []
+        while loader.check_data():
+            docs.append(loader.get_data())
+    except yaml.reader.ReaderError as exc:
+        # a NUL or other control character: PyYAML gives its offset in the text only
+        before = text[:exc.position]
+        line, column = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
+        parsed.problems.append(_problem(
+            "E101", f"YAML syntax error: character {_char_name(exc.character)} is not allowed "
+            "in YAML text", path, line, column,
+            "remove the character (control characters such as NUL are often left by a "
+            "broken export)"))
+        return parsed
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(filter(None, [exc.context, exc.problem]))
@@ -421,6 +487,14 @@ def _parse_with_pyyaml(text: str, path: str) -> ParsedFile:
     except RecursionError:
         parsed.problems.append(_problem("E102", "the YAML nests too deeply to read", path))
         return parsed
+    finally:
+        if loader is not None:
+            loader.dispose()
+    for key, mark, first in loader.duplicate_keys:
+        parsed.problems.append(_problem(
+            "E132", f"key '{key}' is given twice in one mapping (first on line {first.line + 1}); "
+            "YAML would keep only the last", path, mark.line + 1, mark.column + 1,
+            "remove one of them, or rename it if both are meant"))
     uses_aliases = "*" in text and "&" in text
     anchor_line = _first_anchor_line(text) if uses_aliases else 1
     for index, data in enumerate(docs):
@@ -446,6 +520,11 @@ def _parse_with_pyyaml(text: str, path: str) -> ParsedFile:
     return parsed
 
 
+def _char_name(character) -> str:
+    code = ord(character) if isinstance(character, str) else int(character)
+    return f"U+{code:04X}" + (" (NUL)" if code == 0 else "")
+
+
 def _first_anchor_line(text: str) -> int:
     """Line of the first YAML anchor (``&name``), where alias trouble starts."""
     import re
@@ -462,14 +541,21 @@ def _syntax_hint(text: str, mark) -> Optional[str]:
     return "check the indentation and that every ':' in a value is inside quotes"
 
 
-def parse_file(path: str) -> ParsedFile:
-    """Read and parse one file.  Pure and picklable, so it can run in a worker process."""
+def unreadable(path: str, exc: UnreadableFile) -> ParsedFile:
+    """The parse of a file that could not be read: its one problem (E105 or E106)."""
+    parsed = ParsedFile(path)
+    parsed.problems.append(_problem(exc.code, f"cannot read the file: {exc.reason}", path,
+                                    hint=exc.hint))
+    return parsed
+
+
+def parse_file(path: str, limit: Optional[int] = None) -> ParsedFile:
+    """Read and parse one file (a regular file of at most ``limit`` bytes: see
+    :mod:`estate.model.files`).  Pure and picklable, so it can run in a worker process."""
     try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        parsed = ParsedFile(path)
-        parsed.problems.append(_problem("E101", f"cannot read the file: {exc.strerror}", path))
-        return parsed
+        raw = read_regular_bytes(path, limit)
+    except UnreadableFile as exc:
+        return unreadable(path, exc)
     return parse_bytes(raw, path)
 
 
@@ -512,9 +598,9 @@ class Positions:
             try:
                 text = self._texts.get(path)
                 if text is None:
-                    text = Path(path).read_bytes().decode("utf-8-sig")
+                    text = read_regular_bytes(path).decode("utf-8-sig")
                 self._nodes[path] = list(yaml.compose_all(text, Loader=_BaseLoader))
-            except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError):
+            except (UnreadableFile, UnicodeDecodeError, yaml.YAMLError, RecursionError):
                 self._nodes[path] = []
         return self._nodes[path]
 

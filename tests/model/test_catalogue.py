@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from estate.model import load
 from estate.model.catalogue import Matcher, is_bespoke, key_form, normal_form
@@ -145,3 +147,125 @@ def test_a_product_written_as_the_vendor_name_is_its_only_product(matcher):
     # Civica has one product in the mini catalogue; NEC has two, so "NEC" stays unresolved
     assert matcher.product("Civica", "Civica", "civica").id == "civica-openrevenues"
     assert matcher.product("NEC", "NEC", "nec").id is None
+
+
+# --- a product name is that product only when the vendor written makes it -------------------
+
+def test_a_product_name_of_another_vendor_is_kept_apart_and_reported(tmp_path):
+    (tmp_path / "a.yaml").write_text("""\
+kind: authority
+authority: {id: alpha, name: Alpha Council}
+systems:
+  - {id: a-mosaic, name: Mosaic, supports: [], product: Mosaic, vendor: Experian}
+  - {id: a-mosaic-2, name: Mosaic, supports: [], product: Mosaic, vendor: System C}
+  - {id: a-uniform, name: Uniform, supports: [], product: Uniform, vendor: Civica}
+  - {id: a-uniform-2, name: Uniform, supports: [], product: Uniform, vendor: Idox}
+  - {id: a-uniform-3, name: Uniform, supports: [], product: Uniform}
+  - {id: a-confirm, name: Confirm, supports: [], product: Confirm, vendor: Pitney Bowes}
+""", encoding="utf-8")
+    estate = load([str(tmp_path)])
+    systems = estate.authorities["alpha"].systems
+    got = {sid: (s.product_id, s.vendor_id) for sid, s in systems.items()}
+    assert got == {
+        "a-mosaic": (None, None),                       # Experian: not in the catalogue
+        "a-mosaic-2": ("system-c-mosaic", "system-c"),
+        "a-uniform": (None, "civica"),                  # Civica, as written: not Idox Uniform
+        "a-uniform-2": ("idox-uniform", "idox"),
+        "a-uniform-3": ("idox-uniform", "idox"),        # no vendor written: the catalogue's
+        "a-confirm": ("brightly-confirm", "brightly"),  # a former vendor, in an alias
+    }
+    w210 = [p for p in estate.problems if p.code == "W210"]
+    assert [(p.line, p.message) for p in w210] == [
+        (4, "product 'Mosaic' of system 'alpha/a-mosaic' is the name of the catalogue's 'Mosaic', "
+            "made by System C Healthcare, but the vendor written is 'Experian'; they are kept "
+            "apart, not counted as one product"),
+        (6, "product 'Uniform' of system 'alpha/a-uniform' is the name of the catalogue's "
+            "'Idox Uniform', made by Idox, but the vendor written is 'Civica'; they are kept "
+            "apart, not counted as one product"),
+    ]
+    assert w210[1].hint == ("if the system is Idox Uniform, write vendor: Idox; if it is a product "
+                            "of Civica, add it to a kind: catalogue document under that vendor, "
+                            "with its own id")
+    assert w210[1].severity == "warning"
+    # the mismatch is the one problem said about those products: no W202 beside it
+    assert [p for p in estate.problems if p.code == "W202"] == []
+
+
+def test_a_misspelt_vendor_of_the_product_still_matches_it(tmp_path):
+    (tmp_path / "a.yaml").write_text("""\
+kind: authority
+authority: {id: alpha, name: Alpha Council}
+systems:
+  - {id: a-uniform, name: Uniform, supports: [], product: Uniform, vendor: Idox Limietd}
+""", encoding="utf-8")
+    estate = load([str(tmp_path)])
+    system = estate.authorities["alpha"].systems["a-uniform"]
+    assert (system.product_id, system.vendor_id) == ("idox-uniform", "idox")
+    assert [p.code for p in estate.problems if p.severity != "info"] == ["W201"]
+
+
+def test_did_you_mean_searches_aliases_and_former_names(tmp_path):
+    (tmp_path / "a.yaml").write_text("""\
+kind: authority
+authority: {id: alpha, name: Alpha Council}
+contracts:
+  - {id: C1, supplier: Northgat, end: 2027-01-01}
+""", encoding="utf-8")
+    estate = load([str(tmp_path)])
+    [w201] = [p for p in estate.problems if p.code == "W201"]
+    assert w201.hint.startswith("closest catalogue vendors: NEC Software Solutions UK (as "
+                                "'Northgate')")
+
+
+_VENDORS = {"alpha": ("Alphasoft", ["Alpha Systems", "Old Alpha"]),
+            "beta": ("Betaware", ["Beta Group", "Formerly Kappa"])}
+_PRODUCTS = {"alpha-mosaic": ("alpha", "Alpha Mosaic", ["Mosaic", "Frameworx"]),
+             "beta-ledger": ("beta", "Beta Ledger", ["Ledger", "Uniform"])}
+
+
+def _toy_matcher() -> Matcher:
+    from estate.model import records as R
+    catalogue = R.Catalogue()
+    for vid, (name, aliases) in _VENDORS.items():
+        catalogue.vendors[vid] = R.Vendor(id=vid, name=name, aliases=aliases)
+    for pid, (vid, name, aliases) in _PRODUCTS.items():
+        catalogue.products[pid] = R.Product(id=pid, name=name, vendor=vid, aliases=aliases)
+    return Matcher(catalogue)
+
+
+_PRODUCT_NAMES = [(pid, n) for pid, (_, name, aliases) in _PRODUCTS.items() for n in [name, *aliases]]
+_VENDOR_NAMES = [(vid, n) for vid, (name, aliases) in _VENDORS.items() for n in [name, *aliases]]
+
+
+@given(product=st.sampled_from(_PRODUCT_NAMES),
+       vendor=st.one_of(st.none(), st.sampled_from(_VENDOR_NAMES),
+                        st.sampled_from([(None, "Experian"), (None, "Zenith Widgets Ltd"),
+                                         (None, "Quorum Civic")])),
+       spelling=st.sampled_from([str, str.upper, str.lower, lambda t: f"  {t} Ltd"]))
+@settings(max_examples=300, deadline=None)
+def test_a_product_matches_only_with_its_own_vendor_or_none(product, vendor, spelling):
+    matcher = _toy_matcher()
+    pid, product_text = product
+    if vendor is None:
+        vendor_text, vendor_id = None, None
+    else:
+        expected_vendor, vendor_text = vendor
+        vendor_text = spelling(vendor_text)
+        vendor_id = matcher.vendor(vendor_text).id
+        assert vendor_id == expected_vendor          # names, aliases and former names resolve
+    match = matcher.product(product_text, vendor_text, vendor_id)
+    made_by = _PRODUCTS[pid][0]
+    if vendor_text is None or vendor_id == made_by:
+        assert (match.id, match.how) == (pid, "exact")
+    else:                                            # another vendor, or one not in the catalogue
+        assert (match.id, match.how, match.other) == (None, "other-vendor", pid)
+
+
+@given(vendor_text=st.text(min_size=1, max_size=30), product=st.sampled_from(_PRODUCT_NAMES))
+@settings(max_examples=300, deadline=None)
+def test_a_resolved_vendor_never_gets_another_vendors_product(vendor_text, product):
+    matcher = _toy_matcher()
+    vendor_id = matcher.vendor(vendor_text).id
+    match = matcher.product(product[1], vendor_text, vendor_id)
+    if match.id is not None and vendor_id is not None:
+        assert _PRODUCTS[match.id][0] == vendor_id

@@ -16,6 +16,7 @@ from estate.cli import main
 from estate.model import load
 
 INVALID = Path(__file__).parent.parent / "fixtures" / "invalid"
+MANY = INVALID / "many" / "independent-errors.yaml"
 
 # file -> (code, line, column, message, hint)
 EXPECTED = {
@@ -74,7 +75,7 @@ EXPECTED = {
     "not-a-mapping.yaml": ("E110", 1, 1, "document 1 must be a mapping with a 'kind', not a list",
                            "start the document with 'kind: authority' or 'kind: catalogue'"),
     "negative-number.yaml": ("E126", 9, 12, "'users' of system 'th-crm' of 'testham' is -5; it must "
-                             "be at least 0", None),
+                             "be between 0 and 10000000", None),
 }
 
 
@@ -128,3 +129,33 @@ def test_one_pass_reports_every_problem_of_a_file(inventory):
     estate = load([str(inventory.folder)])
     got = [(p.code, p.line) for p in estate.errors]
     assert got == [("E125", 9), ("E124", 10), ("E120", 11), ("E141", 12), ("E124", 16)]
+
+
+def test_independent_errors_are_all_reported_in_one_pass():
+    # a bad authority id, a duplicate system id, a contract without a supplier: none of
+    # them hides the problems after it
+    estate = load([str(MANY)])
+    got = [(p.code, p.line, p.column) for p in estate.problems]
+    assert got == [
+        ("E122", 4, 7),     # authority id 'Test Ham'
+        ("E123", 6, 9),     # type: boro
+        ("E130", 11, 9),    # th-crm defined twice...
+        ("E123", 14, 14),   # ...and the second still checked: hosting: moon
+        ("E141", 17, 16),   # supports cuncil-tax
+        ("E125", 18, 18),   # annual_cost as text
+        ("E126", 19, 12),   # users: -5
+        ("E122", 20, 9),    # system id 'Bad System'...
+        ("E123", 23, 13),   # ...and its status still checked
+        ("E120", 25, 5),    # TH-001 has no supplier...
+        ("E124", 26, 10),   # ...its impossible end...
+        ("E140", 27, 14),   # ...and its unknown cover are still reported
+        ("E127", 31, 10),   # TH-002 starts after it ends
+    ]
+    assert "'moon' is not a known hosting for system 'th-crm'" in estate.problems[3].message
+
+
+def test_independent_errors_exit_1_listing_each():
+    result = CliRunner().invoke(main, ["validate", str(MANY)])
+    assert result.exit_code == 1
+    assert sum(line.startswith(f"{MANY}:") for line in result.output.splitlines()) == 13
+    assert result.output.splitlines()[-1] == "invalid: 13 error(s), 0 warning(s), 0 note(s) in 1 file(s)"

@@ -200,11 +200,10 @@ def _odd_inventory() -> str:
 
 
 def test_clean_entries_build_the_same_records_and_problems_as_the_checks(inventory, monkeypatch):
-    # tests/model/test_validate.py would be the place for this: estate/model/validate.py
-    # builds clean entries directly (_clean_line, _clean_system, _clean_contract) and
-    # falls back to the checks for any other; with the shortcut off, everything must
-    # come out the same.
-    from estate.model import validate
+    # estate/model/entities.py builds clean entries directly (estate/model/fast_path.py:
+    # clean_line, clean_system, clean_contract) and falls back to the checks for any
+    # other; with the shortcut off, everything must come out the same.
+    from estate.model import entities
 
     inventory("alpha.yaml", _odd_inventory())
 
@@ -214,8 +213,8 @@ def test_clean_entries_build_the_same_records_and_problems_as_the_checks(invento
                 [(p.as_dict(), p.doc, p.where, p.key, p.other) for p in estate.problems])
 
     shortcut = everything()
-    for shortcut_of in ("_clean_line", "_clean_system", "_clean_contract"):
-        monkeypatch.setattr(validate, shortcut_of, lambda *args: None)
+    for shortcut_of in ("clean_line", "clean_system", "clean_contract"):
+        monkeypatch.setattr(entities, shortcut_of, lambda *args: None)
     checked = everything()
     assert shortcut == checked
     assert len(checked[1]) > 500          # the odd values are reported...

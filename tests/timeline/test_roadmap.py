@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from estate.analyses.roadmap import find
 from estate.config import Settings
 from estate.model import load
 from estate.pipeline import findings_of
@@ -127,3 +128,21 @@ def test_register_sheet_and_report_section_render_the_same_rows(tmp_path):
     assert "<script>alert" not in html and "&lt;script&gt;" in html
     assert html.count('class="clash"') == 4            # two clashes, in aa's and the pair's
     assert "<strong>2 clashes</strong> flagged across 3 timelines" in html
+
+
+def test_a_contract_without_an_end_is_placed_only_by_its_extension(tmp_path):
+    (tmp_path / "cc.yaml").write_text(
+        "kind: authority\nauthority: {id: cc, name: C Council}\n"
+        "systems:\n  - {id: s, name: S, supports: []}\n"
+        "contracts:\n  - {id: ROLLING, supplier: MHR, covers: [s]}\n"
+        "  - {id: OPEN, supplier: MHR, covers: [s], extension_until: 2027-05-31}\n",
+        encoding="utf-8")
+    estate = load([str(tmp_path)])
+    assert not estate.errors, [p.format() for p in estate.errors]
+    # the roadmap alone: it reads the windows finding, given here as none
+    found = find(estate, None, Settings(as_of=dt.date(2026, 11, 21)), windows=[])
+    (cc,) = found["councils"]
+    assert [(i["date"], i["subject"], i["clash"]) for i in cc["items"]] == [
+        ("2027-05-31", "cc/OPEN", False)]           # the rolling contract renews it
+    assert cc["items"][0]["reasons"] == [
+        "Contract cc/OPEN with MHR has no end recorded and can be extended to 2027-05-31."]
