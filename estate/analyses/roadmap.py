@@ -7,7 +7,8 @@ and the procurement windows two or more members share).  Only dates on or after
 ``contract-exit``
     a contract's ``end`` (its ``extension_until``, when recorded, is named too), for a
     contract whose latest end is not yet past; once ``end`` has passed, the last day its
-    extensions can run to;
+    extensions can run to; a contract with no end recorded (rolling) is not placed, unless
+    its ``extension_until`` is;
 ``end-of-support``
     a system's ``end_of_support``, for a system not retired;
 ``go-live``
@@ -91,9 +92,11 @@ def _system_items(authority, as_of: dt.date) -> tuple[list, list]:
 
 
 def _renewed(contract, system, contracts) -> bool:
-    """Another contract of the council covers the system beyond this one's latest end."""
+    """Another contract of the council covers the system beyond this one's latest end (or
+    runs with no end recorded: rolling)."""
     return any(other.id != contract.id and system.id in other.covers
-               and other.latest_end > contract.latest_end for other in contracts)
+               and (other.latest_end is None or other.latest_end > contract.latest_end)
+               for other in contracts)
 
 
 def _contract_items(authority, as_of: dt.date) -> tuple[list, list]:
@@ -101,16 +104,19 @@ def _contract_items(authority, as_of: dt.date) -> tuple[list, list]:
     contracts = list(authority.contracts.values())
     horizon = add_months(as_of, CLASH_MONTHS)
     for c in contracts:
-        if c.latest_end < as_of:
+        if c.latest_end is None or c.latest_end < as_of:
             continue
         ext = (f", and can be extended to {c.extension_until.isoformat()}"
-               if c.extension_until and c.extension_until > c.end else "")
-        if c.end >= as_of:
+               if c.end and c.extension_until and c.extension_until > c.end else "")
+        if c.end is not None and c.end >= as_of:
             date, why = c.end, f"Contract {c.qid} with {c.supplier} ends on {c.end.isoformat()}{ext}."
-        else:
+        elif c.end is not None:
             date, why = c.latest_end, (f"Contract {c.qid} with {c.supplier} ended its term on "
                                        f"{c.end.isoformat()} and can run on extensions to "
                                        f"{c.latest_end.isoformat()}.")
+        else:
+            date, why = c.latest_end, (f"Contract {c.qid} with {c.supplier} has no end recorded "
+                                       f"and can be extended to {c.latest_end.isoformat()}.")
         item = _item(date, "contract-exit", c.authority, c.qid, c.supplier, why,
                      extension_until=c.extension_until.isoformat() if ext else None)
         if c.latest_end <= horizon:

@@ -285,7 +285,7 @@ class Matcher:
         for v in self.catalogue.vendors.values():
             for name in (v.name, *v.aliases):
                 names.setdefault(name, v)
-        return _closest_owners(text, names, limit)
+        return _closest_owners(text, names, limit, key_form)
 
     def closest_products(self, text: str, vendor_id: Optional[str] = None, limit: int = 3) -> list[str]:
         """As :meth:`closest_vendors`, for products (of ``vendor_id`` when it has any)."""
@@ -298,27 +298,27 @@ class Matcher:
         return _closest_owners(text, names, limit)
 
 
-def _closest_owners(text: str, names: dict, limit: int) -> list[str]:
-    """The owners of the names closest to ``text`` (one entry each, best first)."""
+def _closest_owners(text: str, names: dict, limit: int, form=normal_form) -> list[str]:
+    """The owners of the names closest to ``text`` (one entry each, best first), names
+    compared in ``form`` (vendors: without legal suffixes)."""
     out: list[str] = []
     seen: set = set()
-    for name in _closest(text, list(names), limit * 4):
+    for name in _closest(text, list(names), limit * 4, form):
         owner = names[name]
         if owner.id in seen:
             continue
         seen.add(owner.id)
-        out.append(owner.name if normal_form(name) == normal_form(owner.name)
+        out.append(owner.name if form(name) == form(owner.name)
                    else f"{owner.name} (as '{name}')")
         if len(out) == limit:
             break
     return out
 
 
-def _closest(text: str, names: list[str], limit: int) -> list[str]:
+def _closest(text: str, names: list[str], limit: int, form=normal_form) -> list[str]:
     if not names:
         return []
-    found = process.extract(normal_form(text), names, scorer=fuzz.WRatio,
-                            processor=normal_form, limit=limit)
+    found = process.extract(form(text), names, scorer=fuzz.WRatio, processor=form, limit=limit)
     return [name for name, score, _ in found if score >= 50]
 
 

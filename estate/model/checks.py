@@ -18,7 +18,7 @@ from estate.errors import Problem
 from estate.model import records as R
 from estate.model.codes import name_of, severity_of
 from estate.model.loader import BadDate, BadNumber
-from estate.model.schema import MAX_MONEY, MAX_YEAR, MIN_YEAR, MONEY_TEXT, SLUG
+from estate.model.schema import COMPANY_NUMBER, MAX_MONEY, MAX_YEAR, MIN_YEAR, MONEY_TEXT, SLUG
 
 
 def did_you_mean(value: str, choices, hint_prefix: str = "did you mean") -> Optional[str]:
@@ -243,6 +243,24 @@ class Doc:
             return None
         self.report("E124", f"'{key}' of {what} must be a date (YYYY-MM-DD), not {kind_of(value)}",
                     where + (key,))
+        return None
+
+    def company_number(self, data: dict, key: str, where: tuple, what: str) -> Optional[str]:
+        """A Companies House number, upper case without spaces, or None (E128 when invalid)."""
+        value = data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, str):
+            number = re.sub(r"\s+", "", value).upper()
+            if COMPANY_NUMBER.match(number):
+                return number
+            self.report("E128", f"'{key}' of {what} is {value!r}, which is not a Companies House "
+                        "number: 8 digits, or 2 letters and 6 digits", where + (key,),
+                        "copy it from the company's Companies House page, e.g. 01234567 or SC123456")
+            return None
+        self.report("E128", f"'{key}' of {what} must be text, not {kind_of(value)}",
+                    where + (key,), f"put it in quotes ({key}: \"01234567\"): unquoted, "
+                    "leading zeros are lost")
         return None
 
     def _year_in_range(self, value: dt.date, key: str, where: tuple, what: str) -> Optional[dt.date]:

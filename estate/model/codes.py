@@ -25,6 +25,7 @@ CODES = {
     "E125": ("bad-money", "money written as text or negative"),
     "E126": ("bad-number", "a number is negative or not a number"),
     "E127": ("date-order", "dates are in an impossible order"),
+    "E128": ("bad-company-number", "a Companies House number that is not 8 digits, or 2 letters and 6 digits"),
     "E130": ("duplicate-id", "the same id is defined twice"),
     "E131": ("conflicting-authority", "one authority id is given different details in two places"),
     "E132": ("duplicate-key", "a key is given twice in one mapping (YAML would keep only the last)"),
@@ -48,6 +49,7 @@ CODES = {
     "I300": ("fuzzy-match", "a name matched a catalogue entry by similarity, not exactly"),
     "I301": ("implicit-line-of-business", "a system supports a taxonomy line of business the authority does not list"),
     "I302": ("partner-not-analysed", "a partnership lists a member authority that is not in the inputs"),
+    "I303": ("contract-end-unknown", "a contract without an end date (unknown or rolling): analyses that need one do not judge it"),
     # found by the analyses (estate/analyses/quality.py): warnings unless an item says info
     "Q501": ("no-contract", "a live system that no contract covers"),
     "Q502": ("contract-covers-nothing", "a contract that covers no system"),

@@ -75,7 +75,9 @@ class Builder:
         v = R.Vendor(id=vid, name=d.text(e, "name", where, what) or vid,
                      aliases=d.string_list(e, "aliases", where, what) or [],
                      sme=d.boolean(e, "sme", where, what),
-                     history=d.text(e, "history", where, what), src=d.source(where))
+                     history=d.text(e, "history", where, what),
+                     company_number=d.company_number(e, "company_number", where, what),
+                     src=d.source(where))
         d.unknown_keys(e, VENDOR_KEYS, where, what, v.extra)
         return v
 
@@ -282,7 +284,10 @@ class Builder:
                      annual_cost=d.money(e, "annual_cost", where, what),
                      users=d.integer(e, "users", where, what, 0, MAX_USERS),
                      criticality=d.enum(e, "criticality", R.CRITICALITY, where, what),
-                     owner=d.text(e, "owner", where, what), src=d.source(where))
+                     owner=d.text(e, "owner", where, what),
+                     replaced_by=d.slug(e, "replaced_by", where, what),
+                     go_live=d.date(e, "go_live", where, what),
+                     retire_by=d.date(e, "retire_by", where, what), src=d.source(where))
         for j, dep in enumerate(d.entries(e, "depends_on", where)):
             dwhere = where + ("depends_on", j)
             if isinstance(dep, str):
@@ -324,7 +329,11 @@ class Builder:
             if e is None:
                 continue
             what = f"contract '{e.get('id', '?')}' of '{authority.id}'"
-            d.required(e, ("id", "supplier", "end"), where, what)
+            d.required(e, ("id", "supplier"), where, what)
+            if e.get("end") in (None, ""):
+                d.report("I303", f"{what} has no end date: it is taken as unknown or rolling, and "
+                         "analyses that need an end count it as not judged", where + ("end",)
+                         if "end" in e else where, "add end: YYYY-MM-DD when it is known")
             cid = d.slug(e, "id", where, what, pattern=CONTRACT_ID) \
                 if e.get("id") not in (None, "") else None
             # built whatever is missing or invalid, so that its other fields and its
@@ -344,6 +353,8 @@ class Builder:
                            framework=d.text(e, "framework", where, what, warn_number=True),
                            sme=d.boolean(e, "sme", where, what),
                            procurement_started=d.date(e, "procurement_started", where, what),
+                           supplier_company_number=d.company_number(
+                               e, "supplier_company_number", where, what),
                            src=d.source(where))
             _check_contract_dates(d, c, where, what)
             d.unknown_keys(e, CONTRACT_KEYS, where, what, c.extra)

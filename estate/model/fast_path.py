@@ -19,8 +19,8 @@ from typing import Optional
 
 from estate.model import records as R
 from estate.model.checks import Doc
-from estate.model.schema import CONTRACT_ID, CONTRACT_KEYS, DATA_KEYS, DEPENDENCY_KEYS, \
-    LINE_KEYS, MAX_MONEY, MAX_USERS, MAX_YEAR, MIN_YEAR, SLUG, SYSTEM_KEYS
+from estate.model.schema import COMPANY_NUMBER, CONTRACT_ID, CONTRACT_KEYS, DATA_KEYS, \
+    DEPENDENCY_KEYS, LINE_KEYS, MAX_MONEY, MAX_USERS, MAX_YEAR, MIN_YEAR, SLUG, SYSTEM_KEYS
 
 _DATE = dt.date
 _CLEAN_HOSTING, _CLEAN_STATUS, _CLEAN_CRITICALITY = (
@@ -63,6 +63,18 @@ def _clean_money(value):
 
 def _clean_date(value):
     if value is None or (type(value) is _DATE and MIN_YEAR <= value.year <= MAX_YEAR):
+        return value
+    raise _NotClean
+
+
+def _clean_slug(value):
+    if value is None or (type(value) is str and SLUG.match(value)):
+        return value
+    raise _NotClean
+
+
+def _clean_company_number(value):
+    if value is None or (type(value) is str and COMPANY_NUMBER.match(value)):
         return value
     raise _NotClean
 
@@ -134,10 +146,11 @@ _System, _Contract, _LocalLine, _Dependency, _DataProfile, _Source = (
 for _record, _names in (
         (R.System, "authority id name supports product vendor product_id vendor_id bespoke "
                    "version hosting status introduced end_of_support depends_on data "
-                   "annual_cost users criticality owner src extra"),
+                   "annual_cost users criticality owner replaced_by go_live retire_by "
+                   "vendor_body src extra"),
         (R.Contract, "authority id supplier end vendor_id covers start extension_until "
                      "notice_months annual_value total_value route framework sme "
-                     "procurement_started supplier_body src extra"),
+                     "procurement_started supplier_body supplier_company_number src extra"),
         (R.LocalLine, "id name maps_to statutory delivery taxonomy_id implicit src extra"),
         (R.Dependency, "target qid via resolved src"),
         (R.DataProfile, "personal_data api export_formats open_standards"),
@@ -193,6 +206,10 @@ def clean_system(d: Doc, e: dict, where: tuple, authority: str) -> Optional[R.Sy
             _clean_int(get("users"), 0, MAX_USERS),
             _clean_enum(get("criticality"), _CLEAN_CRITICALITY),
             _clean_text(get("owner")),
+            _clean_slug(get("replaced_by")),
+            _clean_date(get("go_live")),
+            _clean_date(get("retire_by")),
+            None,                                                   # vendor_body
             _Source(d.file, d.doc, where))
     except _NotClean:
         return None
@@ -222,6 +239,7 @@ def clean_contract(d: Doc, e: dict, where: tuple, authority: str) -> Optional[R.
             _clean_bool(get("sme")),
             _clean_date(get("procurement_started")),
             None,                                                   # supplier_body
+            _clean_company_number(get("supplier_company_number")),
             _Source(d.file, d.doc, where))
     except _NotClean:
         return None

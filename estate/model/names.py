@@ -8,9 +8,24 @@ distinct name, and reports what does not resolve with the closest catalogue name
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 from estate.model.catalogue import Matcher, is_bespoke, key_form, normal_form
 from estate.model.entities import Builder
 from estate.model.references import doc_of
+
+
+#: words that name the kind of council, not the council ("London Borough of X", "X City Council")
+COUNCIL_WORDS = {"council", "borough", "county", "district", "city", "metropolitan", "london",
+                 "royal", "of", "the", "and", "unitary", "authority"}
+
+
+@lru_cache(maxsize=4096)
+def body_form(name: str) -> str:
+    """A council's name without the words for its kind: "Northbrook Borough Council" and
+    "London Borough of Northbrook" are both "northbrook"."""
+    return " ".join(w for w in re.split(r"[ -]", normal_form(name)) if w not in COUNCIL_WORDS)
 
 
 def resolve_names(b: Builder) -> None:
@@ -24,6 +39,16 @@ def resolve_names(b: Builder) -> None:
         for name in (body.id, body.name):
             bodies.setdefault(normal_form(name), body.id)
             bodies.setdefault(key_form(name), body.id)
+    for body in b.authorities.values():      # "Northbrook Council" for Northbrook Borough Council
+        for name in (body.id, body.name):
+            if body_form(name):
+                bodies.setdefault(body_form(name), body.id)
+
+    def body_of(text: str):
+        return bodies.get(key_form(text)) or bodies.get(normal_form(text)) or \
+            bodies.get(body_form(text))
+
+    by_number = {v.company_number: v.id for v in b.catalogue.vendors.values() if v.company_number}
     unresolved_product: dict[tuple, list] = {}
     matched: dict[tuple, tuple] = {}     # (product, vendor) as written -> bespoke?, matches
     supplied: dict[str, tuple] = {}      # supplier as written -> vendor id, body, unresolved?
@@ -44,7 +69,14 @@ def resolve_names(b: Builder) -> None:
                 continue
             s.vendor_id = v.id
             if s.vendor and v.id is None:
-                unresolved_vendor.setdefault(s.vendor, []).append((s.src, "vendor", s.qid))
+                s.vendor_body = body_of(s.vendor)
+                if s.vendor_body == authority.id:     # the council itself: in-house
+                    s.bespoke = True
+                    continue
+                if s.vendor_body is None:
+                    unresolved_vendor.setdefault(s.vendor, []).append((s.src, "vendor", s.qid))
+                else:     # run by a shared service or another council: its product as named
+                    p = matcher.product(s.product)
             s.product_id = p.id
             if p.id:
                 if s.vendor_id is None:
@@ -61,13 +93,16 @@ def resolve_names(b: Builder) -> None:
                 unresolved_product.setdefault((s.product, s.vendor_id), []).append(
                     (s.src, "product", s.qid))
         for c in authority.contracts.values():
+            if c.supplier_company_number in by_number:    # before any name matching
+                c.vendor_id = by_number[c.supplier_company_number]
+                continue
             match = supplied.get(c.supplier)
             if match is None:         # once per distinct supplier, as for products above
                 v = matcher.vendor(c.supplier)
-                body = None if v.id is not None else \
-                    bodies.get(key_form(c.supplier)) or bodies.get(normal_form(c.supplier))
+                body = None if v.id is not None else body_of(c.supplier)
                 match = supplied[c.supplier] = (
-                    v.id, body, bool(c.supplier) and v.id is None and body is None and not is_bespoke(c.supplier))
+                    v.id, body, bool(c.supplier) and v.id is None and body is None
+                    and not is_bespoke(c.supplier))
             vendor_id, body, unresolved = match
             c.vendor_id = vendor_id
             if vendor_id is None:

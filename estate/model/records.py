@@ -66,6 +66,9 @@ class Vendor:
     aliases: list = field(default_factory=list)
     sme: Optional[bool] = None
     history: Optional[str] = None
+    #: Companies House number ("01234567", "SC123456"): contracts naming it in
+    #: ``supplier_company_number`` are matched to this vendor before any name matching
+    company_number: Optional[str] = None
     src: Optional[Source] = None
     extra: dict = field(default_factory=dict)
 
@@ -146,6 +149,14 @@ class System:
     users: Optional[int] = None
     criticality: Optional[str] = None
     owner: Optional[str] = None
+    #: the id of the system (same authority) planned to replace this one
+    replaced_by: Optional[str] = None
+    #: planned go-live of a planned system, and planned retirement
+    go_live: Optional[dt.date] = None
+    retire_by: Optional[dt.date] = None
+    #: when ``vendor`` names a council or partnership in the inputs: its id.  A council
+    #: named as the vendor of its own system makes the system in-house (``bespoke``).
+    vendor_body: Optional[str] = None
     src: Optional[Source] = None
     extra: dict = field(default_factory=dict)
 
@@ -159,7 +170,8 @@ class Contract:
     authority: str
     id: str
     supplier: str
-    end: dt.date
+    #: None when unknown or rolling (SPEC 1.1): analyses that need an end do not judge it
+    end: Optional[dt.date] = None
     vendor_id: Optional[str] = None
     covers: list = field(default_factory=list)        # system ids of the same authority
     start: Optional[dt.date] = None
@@ -173,6 +185,8 @@ class Contract:
     procurement_started: Optional[dt.date] = None
     #: when the supplier is another council or a partnership in the inputs: its id
     supplier_body: Optional[str] = None
+    #: the supplier's Companies House number, as written (upper case, no spaces)
+    supplier_company_number: Optional[str] = None
     src: Optional[Source] = None
     extra: dict = field(default_factory=dict)
 
@@ -181,9 +195,12 @@ class Contract:
         return f"{self.authority}/{self.id}"
 
     @property
-    def latest_end(self) -> dt.date:
-        """The latest date the contract can run to: the end, or the last extension."""
-        return max(self.end, self.extension_until) if self.extension_until else self.end
+    def latest_end(self) -> Optional[dt.date]:
+        """The latest date the contract can run to: the end, or the last extension; None
+        when neither is known."""
+        if self.end is None or self.extension_until is None:
+            return self.end or self.extension_until
+        return max(self.end, self.extension_until)
 
 
 @dataclass(slots=True)

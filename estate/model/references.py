@@ -176,6 +176,24 @@ def _dependencies_exist(ctx: Context, authority: R.Authority) -> None:
                     did_you_mean(target_system, other.systems))
 
 
+def _replacements_exist(ctx: Context, authority: R.Authority) -> None:
+    """``replaced_by`` names another system of the same authority."""
+    for system in ctx.systems(authority):
+        target = system.replaced_by
+        if target is None:
+            continue
+        if target == system.id:
+            doc_of(ctx.b, system.src).report(
+                "E140", f"system '{system.id}' of '{authority.id}' is replaced by itself",
+                system.src.where + ("replaced_by",), "name the system that will replace it")
+        elif target not in authority.systems:
+            doc_of(ctx.b, system.src).report(
+                "E140", f"system '{system.id}' of '{authority.id}' is replaced by '{target}', "
+                "which is not a system of the same authority", system.src.where + ("replaced_by",),
+                did_you_mean(target, authority.systems) or
+                "add the replacement (status: planned) to the authority's systems")
+
+
 def _covered_systems_exist(ctx: Context, authority: R.Authority) -> None:
     authorities = ctx.b.authorities
     for contract in ctx.contracts(authority):
@@ -225,6 +243,7 @@ AUTHORITY_RULES = (
     _lines_map_to_taxonomy,
     _supported_lines_exist,
     _dependencies_exist,
+    _replacements_exist,
     _covered_systems_exist,
 )
 

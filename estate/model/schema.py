@@ -13,12 +13,13 @@ AUTHORITY_KEYS = {"id", "name", "type", "region", "gss_code", "partnerships"}
 LINE_KEYS = {"id", "name", "maps_to", "statutory", "delivery"}
 SYSTEM_KEYS = {"id", "name", "product", "vendor", "version", "hosting", "status", "introduced",
                "end_of_support", "supports", "depends_on", "data", "annual_cost", "users",
-               "criticality", "owner"}
+               "criticality", "owner", "replaced_by", "go_live", "retire_by"}
 DATA_KEYS = {"personal_data", "api", "export_formats", "open_standards"}
 DEPENDENCY_KEYS = {"system", "via"}
 CONTRACT_KEYS = {"id", "supplier", "covers", "start", "end", "extension_until", "notice_months",
-                 "annual_value", "total_value", "route", "framework", "sme", "procurement_started"}
-VENDOR_KEYS = {"id", "name", "aliases", "sme", "history"}
+                 "annual_value", "total_value", "route", "framework", "sme", "procurement_started",
+                 "supplier_company_number"}
+VENDOR_KEYS = {"id", "name", "aliases", "sme", "history", "company_number"}
 PRODUCT_KEYS = {"id", "name", "vendor", "aliases", "lines_of_business", "category"}
 TAXONOMY_KEYS = {"id", "name", "function", "lgsl", "statutory"}
 PARTNERSHIP_KEYS = {"id", "name", "kind", "members"}
@@ -30,3 +31,6 @@ KINDS = ("authority", "catalogue")
 MAX_MONEY = 100_000_000_000          # £100 billion: more than any council's budget
 MAX_USERS = 10_000_000
 MIN_YEAR, MAX_YEAR = 1900, 2199       # of any date; 'introduced' is 1950 to 2100
+
+#: a Companies House company number: 8 digits, or 2 letters and 6 digits (SC123456)
+COMPANY_NUMBER = re.compile(r"^(?:[0-9]{8}|[A-Z]{2}[0-9]{6})$")

@@ -4,8 +4,8 @@
   a git revision of them (read with git into a temporary folder; no checkout touched);
 * :mod:`estate.timeline.diff` compares two snapshots record by record and finding by
   finding, and :mod:`estate.timeline.diff_text` writes the comparison for people;
-* :mod:`estate.timeline.roadmap_render` renders the roadmap finding
-  (:mod:`estate.analyses.roadmap`) as a register sheet and a report section;
+* the roadmap finding (:mod:`estate.analyses.roadmap`) is rendered by
+  :mod:`estate.render.roadmap` as a register sheet and a report page;
 * :mod:`estate.timeline.survey` writes a workbook per data owner and
   :mod:`estate.timeline.survey_import` merges the answers back into the inventories.
 

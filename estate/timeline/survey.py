@@ -204,8 +204,9 @@ def contract_ends_of(estate) -> dict:
     """``<authority>/<system>`` -> the end dates (ISO) of the contracts covering it."""
     ends: dict = {}
     for c in estate.contracts():
+        end = c.end.isoformat() if c.end else "no end recorded"
         for sid in c.covers:
-            ends.setdefault(f"{c.authority}/{sid}", []).append(c.end.isoformat())
+            ends.setdefault(f"{c.authority}/{sid}", []).append(end)
     return {k: sorted(v) for k, v in ends.items()}
 
 

@@ -27,7 +27,7 @@ NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
 
 SHEETS = ["Summary", "Authorities", "Systems", "Contracts", "Lines of business",
           "Authority lines", "Duplicates", "Shared products", "Consolidation candidates",
-          "Procurement windows", "Supplier concentration", "Legacy risk", "Dependencies",
+          "Procurement windows", "Roadmap", "Supplier concentration", "Legacy risk", "Dependencies",
           "Data quality"]
 
 SYSTEM_HEADERS = [

@@ -67,12 +67,20 @@ def test_text_summary_first_then_councils(snapshots):
                           "  systems: 1 added, 0 removed, 1 changed",
                           "  contracts: 1 added, 0 removed, 1 changed"]
     assert lines[4].startswith("  systems 349 -> 350;")
-    text = result.output
-    assert "northbrook:\n  system changed: northbrook/nb-lettings\n" \
-           "    product: civica-cx -> salesforce-service-cloud\n    vendor: civica -> salesforce\n" in text
-    assert "  contract changed: northbrook/NB-C-0051\n    end: 2026-03-31 -> 2031-03-31\n" in text
-    assert "newtown:\n  council added\n  system added: newtown/nt-revs\n" in text
-    assert "nb-revs:" not in text and "nb-revs\n" not in text
+    councils = result.output.split("\n\n")[1:3]
+    assert councils == [
+        "newtown:\n  council added\n  system added: newtown/nt-revs\n"
+        "  contract added: newtown/NT-1\n  systems: (none) -> 1\n"
+        "  in service systems: (none) -> 1\n  lines of business: (none) -> 1\n"
+        "  annual cost: (none) -> £90,000",
+        "northbrook:\n  system changed: northbrook/nb-lettings\n"
+        "    product: civica-cx -> salesforce-service-cloud\n    vendor: civica -> salesforce\n"
+        "  contract changed: northbrook/NB-C-0051\n    end: 2026-03-31 -> 2031-03-31\n"
+        "    extension_until: 2028-03-31 -> 2033-03-31",
+    ]
+    findings = result.output.split("\n\n")[3]
+    assert findings.startswith("findings:\n  shared product civica-cx: left by northbrook\n")
+    assert "nb-revs" not in result.output          # the respelt vendor is no change
 
 
 def test_the_same_snapshot_twice_has_no_change(snapshots):
@@ -86,7 +94,8 @@ def test_the_same_snapshot_twice_has_no_change(snapshots):
     assert "findings: no change" in text
 
 
-def test_git_revisions_give_the_same_changes_and_leave_the_checkout_alone(history, monkeypatch):
+def test_git_revisions_give_the_same_changes_and_leave_the_checkout_alone(history, snapshots,
+                                                                        monkeypatch):
     status = git(history, "status", "--porcelain")
     monkeypatch.chdir(history)
     result = run("--git", "--format", "json", "--as-of", AS_OF, "HEAD~1", "HEAD", "inv")
@@ -96,6 +105,8 @@ def test_git_revisions_give_the_same_changes_and_leave_the_checkout_alone(histor
     assert (history / "inv" / "kingsmere.yaml").read_text() == "kind: authority\n"
     text = run("--git", "--as-of", AS_OF, "HEAD~1", "HEAD", "inv").output
     assert text.splitlines()[0] == "estate diff: HEAD~1:inv -> HEAD:inv (as of 2026-11-21)"
+    folders = run("--as-of", AS_OF, *snapshots).output
+    assert text.splitlines()[1:] == folders.splitlines()[1:]
 
 
 def test_git_unknown_revision_is_a_usage_error(history, monkeypatch):

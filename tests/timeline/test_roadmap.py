@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from estate.analyses.roadmap import find
 from estate.config import Settings
 from estate.model import load
 from estate.pipeline import run_analyses
@@ -103,30 +104,46 @@ def test_a_later_date_shows_the_target_state_and_what_is_left(tmp_path):
 
 
 def test_register_sheet_and_report_section_render_the_same_rows(tmp_path):
-    from openpyxl import load_workbook
-
-    from estate.render.xlsx import Properties, Workbook
-
     from estate.choices import OutputChoices
     from estate.render.html import environment
-    from estate.timeline.roadmap_render import roadmap_context, write_roadmap_sheet
+    from estate.render.roadmap import roadmap_context, roadmap_sheet
 
     findings = {"roadmap": roadmap(tmp_path)}
-    # hostile text stays inert: a formula as a supplier, markup as a name
     aa = findings["roadmap"]["councils"][0]
-    aa["items"][0]["name"] = "=HYPERLINK(\"http://x\")"
-    aa["name"] = "<script>alert(1)</script>"
-    with Workbook(tmp_path / "r.xlsx", Properties()) as wb:
-        assert write_roadmap_sheet(wb, findings) == 6 + 1 + 7      # aa, bb, the partnership
-    ws = load_workbook(tmp_path / "r.xlsx")["Roadmap"]
-    rows = list(ws.iter_rows(values_only=True))
-    assert rows[0] == ("Timeline", "Timeline id", "Date", "Kind", "Subject", "Name", "Clash", "Reasons")
-    assert rows[1][1:7] == ("aa", dt.datetime(2027, 1, 31), "Contract exit", "aa/A-CRM-1",
-                            "=HYPERLINK(\"http://x\")", None)
-    assert ws.cell(2, 6).data_type == "s"
-    assert rows[2][6] == "Retired before its replacement goes live"
-    html = environment(OutputChoices()).get_template("_roadmap.html").render(
-        roadmap=roadmap_context(findings))
+    aa["name"] = "<script>alert(1)</script>"       # hostile text stays inert in the report
+    sheet = roadmap_sheet(findings)
+    assert sheet.title == "Roadmap"
+    assert [c.header for c in sheet.columns] == ["Timeline", "Timeline id", "Date", "Kind",
+                                                 "Subject", "Name", "Clash", "Reasons"]
+    assert [c.kind for c in sheet.columns][2] == "date"
+    rows = list(sheet.rows())
+    assert len(rows) == 6 + 1 + 7                   # aa, bb, and the partnership's
+    assert rows[0][1:7] == ["aa", "2027-01-31", "Contract exit", "aa/A-CRM-1", "Civica", None]
+    assert rows[1][6] == "Retired before its replacement goes live"
+    assert rows[1][7].startswith("Old revenues (aa/old-revs) is to be retired by 2027-03-31;")
+    assert [r[1] for r in rows[7:]] == ["pair"] * 7
+    context = roadmap_context(findings)
+    assert [(r["timeline_id"], r["subject"]) for r in context["rows"]] == \
+        [(r[1], r[4]) for r in rows]
+    html = environment(OutputChoices()).get_template("_roadmap.html").render(roadmap=context)
     assert "<script>alert" not in html and "&lt;script&gt;" in html
     assert html.count('class="clash"') == 4            # two clashes, in aa's and the pair's
     assert "<strong>2 clashes</strong> flagged across 3 timelines" in html
+
+
+def test_a_contract_without_an_end_is_placed_only_by_its_extension(tmp_path):
+    (tmp_path / "cc.yaml").write_text(
+        "kind: authority\nauthority: {id: cc, name: C Council}\n"
+        "systems:\n  - {id: s, name: S, supports: []}\n"
+        "contracts:\n  - {id: ROLLING, supplier: MHR, covers: [s]}\n"
+        "  - {id: OPEN, supplier: MHR, covers: [s], extension_until: 2027-05-31}\n",
+        encoding="utf-8")
+    estate = load([str(tmp_path)])
+    assert not estate.errors, [p.format() for p in estate.errors]
+    # the roadmap alone: it reads the windows finding, given here as none
+    found = find(estate, None, Settings(as_of=dt.date(2026, 11, 21)), windows=[])
+    (cc,) = found["councils"]
+    assert [(i["date"], i["subject"], i["clash"]) for i in cc["items"]] == [
+        ("2027-05-31", "cc/OPEN", False)]           # the rolling contract renews it
+    assert cc["items"][0]["reasons"] == [
+        "Contract cc/OPEN with MHR has no end recorded and can be extended to 2027-05-31."]

@@ -90,10 +90,11 @@ def test_an_estate_without_plans_is_left_as_loaded(tmp_path):
 def test_a_replacement_without_a_go_live_date_retires_nothing(tmp_path):
     (tmp_path / "c.yaml").write_text(
         "kind: authority\nauthority: {id: c, name: C}\nsystems:\n"
-        "  - {id: old, name: Old, supports: [], replaced_by: c/new}\n"
+        "  - {id: old, name: Old, supports: [], replaced_by: new}\n"
         "  - {id: new, name: New, supports: []}\n", encoding="utf-8")
     estate = load([str(tmp_path)])
-    assert plan_of(estate.system("c/old")).replaced_by == "new"    # qualified: same system
+    assert not estate.problems
+    assert plan_of(estate.system("c/old")).replaced_by == "new"
     assert as_planned(estate, dt.date(2040, 1, 1)) == []
     assert estate.system("c/old").status == "live"
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Iterator, Optional
 
+from estate.render.roadmap import roadmap_sheet
 from estate.render.register.base import (AMBER, REASONS, RED, Col, Context, Sheet, as_number,
                                          column_range, counts, dates_before, dates_between,
                                          items, joined, rag, reasons, score_scale)
@@ -225,6 +226,7 @@ def finding_sheets(ctx: Context) -> list:
         Sheet("Consolidation candidates", CONSOLIDATION_COLUMNS, lambda: _consolidation(ctx)),
         Sheet("Procurement windows", WINDOW_COLUMNS, lambda: _windows(ctx),
               _windows_formats(ctx)),
+        roadmap_sheet(ctx.findings),
         Sheet("Supplier concentration", CONCENTRATION_COLUMNS, lambda: _concentration(ctx),
               _concentration_formats),
         Sheet("Legacy risk", RISK_COLUMNS, lambda: _risks(ctx), _risk_formats),

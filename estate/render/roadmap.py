@@ -3,15 +3,14 @@ section.
 
 :func:`roadmap_view` derives the one table both render: a row per item per timeline
 (each council's, then each partnership's), in the finding's order.  The register adds
-the sheet with :func:`roadmap_sheet` (a :class:`estate.render.excel.Sheet`, written like
-every other sheet: text cells inert, a table with filters) or :func:`write_roadmap_sheet`
-on a workbook; the report renders ``templates/_roadmap.html`` with
+the sheet :func:`roadmap_sheet` to its list of sheets (a register ``Sheet``, written
+like every other sheet: text cells inert, a table with filters); the report renders ``templates/_roadmap.html`` with
 ``{"roadmap": roadmap_context(findings)}``.
 """
 
 from __future__ import annotations
 
-from estate.render.excel import Col, Sheet, _write_sheet
+from estate.render.register.base import Col, Sheet
 
 KIND_LABELS = {
     "contract-exit": "Contract exit",
@@ -59,10 +58,6 @@ def roadmap_sheet(findings: dict) -> Sheet:
     """The register's "Roadmap" sheet."""
     return Sheet("Roadmap", ROADMAP_COLUMNS, lambda: _rows(findings))
 
-
-def write_roadmap_sheet(wb, findings: dict) -> int:
-    """Add the "Roadmap" sheet to a register workbook (:class:`estate.render.xlsx.Workbook`); return the number of rows."""
-    return _write_sheet(wb, roadmap_sheet(findings))
 
 
 def roadmap_context(findings: dict) -> dict:
