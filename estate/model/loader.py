@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import re
 import sys
 from array import array
 from dataclasses import dataclass, field
@@ -417,8 +418,54 @@ def _parse_fast(text: str, path: str) -> Optional[ParsedFile]:
     return parsed
 
 
+#: flow collections (``[``, ``{``) nested deeper than this are refused: libyaml's composer
+#: recurses in C, and a file of 200,000 nested brackets crashes the interpreter outright
+MAX_FLOW_NESTING = 500
+
+_BRACKETS = re.compile(r"[^\[\]{}]+")
+_FLOW_TOKENS = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\n]|\'\')*\'|#[^\n]*|[\[\]{}]')
+
+
+def _flow_nesting(text: str, limit: int) -> tuple[int, int]:
+    """How deep flow collections nest (0 when there are too few brackets to pass ``limit``),
+    and the offset where the limit is passed (0 when it is not).  Parsing from the cache
+    never pays for this.  Brackets are counted fast, ignoring quotes; only
+    when that count passes the limit are quoted text and comments skipped to confirm."""
+    if text.count("[") + text.count("{") <= limit:      # the usual case: nothing to count
+        return 0, 0
+    depth = deepest = 0
+    for c in _BRACKETS.sub("", text):
+        if c in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+        else:
+            depth -= 1
+    if deepest <= limit:
+        return deepest, 0
+    depth = 0
+    for token in _FLOW_TOKENS.finditer(text):
+        c = token.group()
+        if c in "[{":
+            depth += 1
+            if depth > limit:
+                return depth, token.start()
+        elif c in "]}":
+            depth -= 1
+    return depth, 0
+
+
 def parse_text(text: str, path: str) -> ParsedFile:
     """Parse the YAML documents of one file's text."""
+    _, at = _flow_nesting(text, MAX_FLOW_NESTING)
+    if at:
+        before = text[:at]
+        parsed = ParsedFile(path)
+        parsed.problems.append(_problem(
+            "E102", f"the YAML nests lists or mappings more than {MAX_FLOW_NESTING} deep; "
+            "refused", path, before.count("\n") + 1, at - (before.rfind("\n") + 1) + 1,
+            "an inventory needs a few levels: check the brackets"))
+        return parsed
     with collector_off(settle=True):
         parsed = _parse_fast(text, path)
         if parsed is not None:
