@@ -18,7 +18,8 @@ from estate.model.catalogue import default_catalogue_files
 from estate.model.codes import name_of
 from estate.model.files import DEFAULT_MAX_FILE_BYTES
 from estate.collector import collector_off
-from estate.model.loader import Positions, discover, parse_file
+from estate.model.loader import discover, parse_file
+from estate.model.positions import Positions
 from estate.model.parsing import iter_parse, parse_files
 from estate.model.records import Estate
 from estate.model.validate import build_estate
@@ -61,7 +62,7 @@ def load(paths: Iterable[str], *, default_catalogue: bool = True, jobs: int = 1,
     it is a regular file of at most ``max_file_bytes`` (None: ``$ESTATE_MAX_FILE_BYTES``,
     else 64 MiB; :mod:`estate.model.files`); any other is reported (E105, E106).
 
-    ``estate.positions`` is a :class:`~estate.model.loader.Positions` that locates any
+    ``estate.positions`` is a :class:`~estate.model.positions.Positions` that locates any
     key path of the inputs from the index kept while parsing (no YAML is read again).
     """
     progress = as_progress(progress)

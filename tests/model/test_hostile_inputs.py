@@ -202,3 +202,22 @@ def test_printable_escapes_every_control_character_and_keeps_the_rest():
     problem = Problem(code="E121", name="wrong-type", severity="error", message="x\ny",
                       file="a\nb.yaml", line=1, column=2, hint="h\x00")
     assert problem.format() == "a\\nb.yaml:1:2: E121 x\\ny\n  hint: h\\x00"
+
+
+def test_deeply_nested_brackets_are_refused_not_a_crash(tmp_path):
+    # 200,000 nested lists crash libyaml's composer (it recurses in C): refused first
+    (tmp_path / "deep.yaml").write_text("kind: authority\nauthority: {id: a, name: A}\nsystems: "
+                                        + "[" * 200_000 + "]" * 200_000 + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == (
+        f"{tmp_path / 'deep.yaml'}:3:510: E102 the YAML nests lists or mappings more than 500 "
+        "deep; refused")
+
+
+def test_brackets_inside_quotes_do_not_count_as_nesting(tmp_path):
+    (tmp_path / "q.yaml").write_text(GOOD.replace("name: CRM", "name: \"" + "[" * 600 + "\""),
+                                     encoding="utf-8")
+    estate = load([str(tmp_path)])
+    assert not estate.errors
+    assert estate.authorities["alpha"].systems["a-crm"].name == "[" * 600
