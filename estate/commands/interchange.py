@@ -157,9 +157,9 @@ def import_table(file, mapping, guess, kind, sheet, header_row, it_only, explain
 
     Use --guess first to get a mapping to check and save, then --mapping to import.
     """
-    from estate.interchange import table_import
+    from estate.interchange import table_guess, table_import
     if guess:
-        click.echo(table_import.guess_yaml(file, sheet, header_row or 1, kind), nl=False)
+        click.echo(table_guess.guess_yaml(file, sheet, header_row or 1, kind), nl=False)
         return
     if not mapping:
         raise UsageError("give --mapping MAPPING.yaml (or --guess to propose one)")

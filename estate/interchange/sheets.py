@@ -112,3 +112,14 @@ def find_table(tables: dict, *names: str) -> Optional[Table]:
             if name.casefold() == wanted.casefold():
                 return table
     return None
+
+
+def read_table(path, sheet: Optional[str] = None, header_row: int = 1) -> Table:
+    suffix = Path(path).suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        tables = read_xlsx(path, sheet, header_row)
+        return next(iter(tables.values()))
+    if suffix in (".csv", ".txt", ".tsv"):
+        return read_csv(path, header_row)
+    raise UsageError(f"{path} is neither an .xlsx workbook nor a .csv file",
+                     hint="save the sheet as .xlsx or CSV UTF-8")

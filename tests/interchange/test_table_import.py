@@ -10,7 +10,8 @@ import yaml
 
 from estate_testing import INTERCHANGE as FIXTURES
 from estate.interchange.sheets import SourceError
-from estate.interchange.table_import import guess_mapping, import_table
+from estate.interchange.table_guess import guess_mapping
+from estate.interchange.table_import import import_table
 from estate.model import load
 
 REGISTER = FIXTURES / "contract-register.csv"
