@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 from typing import Optional
 
 from markupsafe import Markup, escape
@@ -105,3 +106,11 @@ def plural(n, word: str, many: Optional[str] = None) -> str:
     """``1 council``, ``2 councils``, ``1,204 systems`` (``many`` for irregular plurals)."""
     count = _number(n) or 0
     return f"{num(count)} {word if count == 1 else (many or word + 's')}"
+
+
+_ISO_DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
+
+
+def words(text) -> str:
+    """A finding's reason for people: each ISO date written as ``30 June 2027``."""
+    return _ISO_DATE.sub(lambda m: long_date(m.group(1)), str(text))

@@ -94,7 +94,10 @@ template says "no findings" rather than "none found".
 
 Filters the templates can use: ``money`` (``£1,234``), ``money_short`` (``£4.2m``),
 ``pct`` (``0.904`` -> ``90%``), ``num`` (``12,345``), ``date`` (``31 Mar 2027``),
-``contract_ends`` (``; C-1 Civica ends 31 Mar 2027 (W1)`` for each of a list of contracts).
+``contract_ends`` (``; C-1 Civica ends 31 Mar 2027 (W1)`` for each of a list of contracts),
+``long_date`` (``30 June 2027``), ``money_round`` (``£1.2m``, ``£52,000``), ``plural``
+(``3|plural("council")`` -> ``3 councils``), ``words`` (a reason with its ISO dates
+written ``30 June 2027``).
 """
 
 from __future__ import annotations
@@ -114,7 +117,7 @@ from estate.collector import collector_off
 from estate.errors import OutputError, UsageError
 from estate.output import atomic_path
 from estate.render.filters import (contract_ends, date_text, long_date, money, money_round, money_short, num,
-                                   pct, plural)
+                                   pct, plural, words)
 from estate.render import report_sections, views
 from estate.render.report_board import (board_sections, council_lines, council_page, decisions, detail_pages,
                                         groups)
@@ -132,7 +135,7 @@ from estate.render.views import Names
 #: named above; this module puts them together)
 __all__ = ["write_report", "render_report", "report_chunks", "report_context", "environment",
            "template_loader", "sanitise_svg", "money", "money_short", "pct", "num", "date_text",
-           "contract_ends", "MAX_INLINE_SVG", "MAX_EMBEDDED_MAPS", "MAX_EMBEDDED_BYTES",
+           "contract_ends", "long_date", "money_round", "plural", "words", "MAX_INLINE_SVG", "MAX_EMBEDDED_MAPS", "MAX_EMBEDDED_BYTES",
            "MATRIX_MAX_COUNCILS", "TIMELINE_YEARS", "TIMELINE_WINDOWS", "SCREEN_ROWS"]
 
 log = logging.getLogger(__name__)
@@ -217,7 +220,7 @@ def environment(choices: OutputChoices) -> jinja2.Environment:
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters.update(money=money, money_short=money_short, pct=pct, num=num, date=date_text,
                        contract_ends=contract_ends, long_date=long_date, money_round=money_round,
-                       plural=plural)
+                       plural=plural, words=words)
     return env
 
 

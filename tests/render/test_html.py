@@ -750,3 +750,13 @@ def test_sanitise_svg_writes_graphviz_maps_as_elementtree_did(estate, settings, 
             _elementtree_sanitise(text, id_prefix="p-", label=m.title)
         drawn += 1
     assert drawn
+
+
+def test_prose_filters_write_dates_counts_and_money_for_people():
+    assert report.long_date("2027-06-30") == "30 June 2027" and report.long_date(None) == "not known"
+    assert report.plural(1, "council") == "1 council" and report.plural(3, "council") == "3 councils"
+    assert report.plural(2, "system is", "systems are") == "2 systems are"
+    assert report.plural(1204, "system") == "1,204 systems"
+    assert report.money_round(4_210_000) == "£4.2m" and report.money_round(52_340) == "£52,000"
+    assert report.money_round(5_230) == "£5,200" and report.money_round(None) == "not known"
+    assert report.words("notice by 2026-12-31, ends 2027-06-30") == "notice by 31 December 2026, ends 30 June 2027"

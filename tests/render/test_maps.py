@@ -757,3 +757,16 @@ def test_every_map_fits_a3_at_7_pt_or_says_why_not(trio, tmp_path):
             assert "paper" not in r, r["id"]
     overview = next(r for base, r in results if r["id"] == "council-bigshire")
     assert "paper" not in overview
+
+
+def test_a_long_partnership_map_is_cut_into_sheets(trio, monkeypatch):
+    whole = the_map(*trio, "partnership-trio")
+    assert "sheet" not in whole.title
+    monkeypatch.setattr(maps.group, "ROWS_PER_PAGE", 1)
+    sheets = [m for m in build_maps(*trio, FINDINGS, Settings()) if m.id.startswith("partnership-trio")]
+    assert len(sheets) == whole.stats["rows"] > 1
+    assert [m.id for m in sheets] == ["partnership-trio"] + [f"partnership-trio--{n}" for n in
+                                                             range(2, len(sheets) + 1)]
+    assert sheets[1].title.endswith(f"(sheet 2 of {len(sheets)})")
+    assert all(m.stats["rows"] == 1 for m in sheets)
+    assert "Shared:" in plain(sheets[0].source) and "Shared:" not in plain(sheets[1].source)

@@ -76,7 +76,7 @@ from estate.render.maps.council_overview import council_maps
 from estate.render.maps.dot import Dot, Html, clean, esc, quote
 from estate.render.maps.engine import (FORMATS, MAX_WORKERS, RENDER_TIMEOUT, _formats, _render_one, _stem,
                                        dot_available, run_graphviz)
-from estate.render.maps.group import Group, group_map
+from estate.render.maps.group import Group, group_map, group_maps
 from estate.render.maps.landscape import landscape_map
 from estate.render.maps.style import (BIG_MAP, BUNDLE_EDGES, COLLAPSE_MAP, CONSOLIDATION_FILL, NOT_RATED_FILL,
                                       OTHER_PRODUCT_FILL, PRODUCT_PALETTE, RATING_FILL, SFDP_EDGES, SFDP_MAP,
@@ -139,9 +139,9 @@ def iter_maps(estate, graph, findings: Optional[dict], choices) -> Iterator[Map]
             if any(m in estate.authorities for m in members):
                 planned.append((f"partnership-{pid}", pid, p.name, members))
         for _, pid, name, members in sorted(planned, key=lambda plan: plan[0]):
-            m = group_map(estate, view, Group("partnership", pid, name, tuple(members)))
-            partnerships.add(frozenset(m.stats.get("members", ())))
-            yield m
+            drawn = group_maps(estate, view, Group("partnership", pid, name, tuple(members)))
+            partnerships.add(frozenset(drawn[0].stats.get("members", ())))
+            yield from drawn
     if "region" in kinds:
         regions: dict = defaultdict(list)
         for a in estate.authorities.values():
@@ -156,7 +156,7 @@ def iter_maps(estate, graph, findings: Optional[dict], choices) -> Iterator[Map]
                 used.add(slug)
                 planned.append((f"region-{slug}", slug, region, members))
         for _, slug, region, members in sorted(planned, key=lambda plan: plan[0]):
-            yield group_map(estate, view, Group("region", slug, region, tuple(members)))
+            yield from group_maps(estate, view, Group("region", slug, region, tuple(members)))
     if "council" in kinds:
         for aid in sorted(estate.authorities, key=lambda aid: f"council-{aid}"):
             yield from council_maps(estate, graph, view, aid)

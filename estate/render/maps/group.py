@@ -125,11 +125,32 @@ def _titles(estate, group: Group, present: list, lines: list, rows: list, n_shar
     return title, subtitle, description
 
 
-def group_map(estate, view: View, group: Group) -> Map:
+#: rows of a partnership or region map on one sheet: the samples' rows average about
+#: 90 pt, so 12 rows with the legend print on A3 with 9 pt text at 7 pt or more
+ROWS_PER_PAGE = 6
+
+
+def _pages(rows: list) -> list:
+    """``rows`` cut into pages of at most :data:`ROWS_PER_PAGE`."""
+    return [rows[i:i + ROWS_PER_PAGE] for i in range(0, len(rows), ROWS_PER_PAGE)] or [[]]
+
+
+def group_maps(estate, view: View, group: Group) -> list:
+    """The group's map, in pages of at most :data:`ROWS_PER_PAGE` rows: ``<kind>-<id>``
+    is the first page, ``<kind>-<id>--2``... the others (one sheet of paper each)."""
+    present = [m for m in dict.fromkeys(group.members) if m in estate.authorities]
+    per_line = _systems_by_line(estate, present)
+    rows = _rows(estate, _lines(estate, per_line, min(2, len(present))), per_line, present)
+    pages = _pages(rows)
+    return [group_map(estate, view, group, page=(n, len(pages), chunk)) for n, chunk in enumerate(pages, 1)]
+
+
+def group_map(estate, view: View, group: Group, page: Optional[tuple] = None) -> Map:
     """Member councils side by side; one row per line of business 2+ members run systems for.
 
     Lines whose systems are the same at every member (a revenues system serving council
     tax and business rates, say) share one row, so a system appears once per row.
+    ``page``: ``(number, of, rows)``, to draw only those rows (:func:`group_maps`).
     """
     present = [m for m in dict.fromkeys(group.members) if m in estate.authorities]
     member_set = set(present)
@@ -137,16 +158,23 @@ def group_map(estate, view: View, group: Group) -> Map:
     lines = _lines(estate, per_line, min(2, len(present)))
     shared, shared_notes = _shared(view, member_set)
     candidates, ranked = _candidates(view, group, member_set, per_line)
-    rows = _rows(estate, lines, per_line, present)
+    rows = _rows(estate, lines, per_line, present) if page is None else page[2]
     nodes = sum(max(1, len(row["systems"][a])) for row in rows for a in present)
     engine, layout, _ = _layout(nodes, nodes + len(rows), 0)
     n_shared = len({i.get("product") for i in shared.values()})
     title, subtitle, description = _titles(estate, group, present, lines, rows, n_shared, candidates)
     map_id = f"{group.kind}-{group.id}"
+    if page is not None and page[1] > 1:
+        title += f" (sheet {page[0]} of {page[1]})"
+        description += f" Sheet {page[0]} of {page[1]}."
+        if page[0] > 1:
+            map_id += f"--{page[0]}"
     dot = Dot(map_id, _graph_attrs(title, subtitle, rankdir="TB", **layout), NODE_DEFAULTS, EDGE_DEFAULTS)
     dot.line('edge [style="invis"]')
     recommended_by_row, last_row = _line_column(dot, estate, rows, candidates, ranked)
     _member_columns(dot, estate, view, present, rows, recommended_by_row, shared)
+    if page is not None and page[0] > 1:
+        shared_notes = []            # listed once, on the first sheet
     _legend(dot, edges=False, highlight=True, notes=[
         "Lines whose systems are the same at every member share a row; a system that "
         "supports several rows appears in each.",
@@ -173,7 +201,7 @@ def _row_node(estate, row: dict, candidates: dict, ranked: dict) -> dict:
         best = min(ranked[t] for t in row["lines"] if t in ranked)
         savings = [i.get("estimated_annual_saving") for _, i in found]
         saving = sum(v for v in savings if isinstance(v, (int, float)) and not isinstance(v, bool))
-        names = sorted({clean(i.get("recommended_product_name") or i.get("recommended_product"), 36)
+        names = sorted({clean(i.get("recommended_product_name") or i.get("recommended_product"))
                         for _, i in found if i.get("recommended_product")})
         note = f"consolidation candidate #{best}"
         if names:
