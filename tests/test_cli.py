@@ -237,3 +237,31 @@ def test_an_internal_error_has_no_traceback_without_debug(runner, valid, tmp_pat
     assert "internal error: RuntimeError: boom" in result.output and "Traceback" not in result.output
     debug = runner.invoke(main, ["--debug", "analyse", *valid, "-o", str(tmp_path / "o")])
     assert isinstance(debug.exception, RuntimeError)
+
+
+def test_the_command_line_report_and_register_give_one_set_of_figures(tmp_path):
+    """The samples' run: the counts the command line prints are analysis.json's summary
+    counts, the register's Summary rows and the report's data-quality page."""
+    import re
+
+    from openpyxl import load_workbook
+
+    out = tmp_path / "out"
+    run = _run("analyse", str(REPO / "inventories"), "-o", str(out), "--maps", "none",
+               "--as-of", "2026-12-04", "--no-cache")
+    assert run.returncode == 0, run.stderr
+    line = next(l for l in run.stderr.splitlines() if "data-quality warning" in l)
+    said = re.search(r"(\d+) findings?, (\d+) data-quality warnings? and (\d+) notes?", line)
+    assert said, line
+    findings, warnings, notes = (int(n) for n in said.groups())
+    summary = json.loads((out / "analysis.json").read_text())["summary"]
+    quality = json.loads((out / "analysis.json").read_text())["data_quality"]
+    assert (summary["findings"], summary["warnings"], summary["notes"]) == (findings, warnings, notes)
+    assert warnings == sum(1 for q in quality if q["severity"] == "warning") > 0
+    assert notes == sum(1 for q in quality if q["severity"] == "info")
+    sheet = load_workbook(out / "register.xlsx", read_only=True)["Summary"]
+    rows = {r[0]: r[1] for r in sheet.iter_rows(values_only=True) if len(r) > 1 and r[0]}
+    assert (rows["Findings"], rows["Data-quality warnings"], rows["Data-quality notes"]) == \
+        (findings, warnings, notes)
+    page = (out / "report" / "data-quality.html").read_text(encoding="utf-8")
+    assert f"{warnings:,} warnings and {notes:,} notes" in page

@@ -58,4 +58,6 @@ def run_all(estate: Estate, graph: nx.DiGraph, settings: Settings,
             supplier_concentration.relate(findings["supplier_concentration"],
                                           findings["consolidation_candidates"])
         findings["data_quality"] = data_quality.collect(estate, findings, settings)
+        if isinstance(findings.get("summary"), dict):
+            findings["summary"].update(summary.finding_counts(findings))
     return findings

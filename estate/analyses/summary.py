@@ -47,3 +47,27 @@ def summarise(estate, graph, settings) -> dict:
         "products": len({s.product_id for s in in_service if s.product_id and not s.bespoke}),
         "files": len(estate.files),
     }
+
+
+#: the finding lists whose rows ``summary.findings`` counts (``dependencies``: the rows of
+#: each of its lists); data quality is counted apart, as warnings and notes
+FINDING_KEYS = ("duplicates", "shared_products", "consolidation_candidates",
+                "procurement_windows", "supplier_concentration", "legacy_risks", "dependencies")
+
+
+def finding_counts(findings: dict) -> dict:
+    """``{"findings", "warnings", "notes"}``, the one definition of the run's counts that
+    the command line, the report and the register all show: ``findings`` the rows of the
+    finding lists (:data:`FINDING_KEYS`), ``warnings`` and ``notes`` the ``data_quality``
+    items of severity ``warning`` and ``info`` (the inventories' own problems and the
+    analyses' data-quality notes together)."""
+    def rows(key):
+        value = findings.get(key)
+        if isinstance(value, dict):
+            return sum(len(v) for v in value.values() if isinstance(v, list))
+        return len(value) if isinstance(value, list) else 0
+
+    quality = [q for q in findings.get("data_quality") or [] if isinstance(q, dict)]
+    return {"findings": sum(rows(key) for key in FINDING_KEYS),
+            "warnings": sum(1 for q in quality if q.get("severity") == "warning"),
+            "notes": sum(1 for q in quality if q.get("severity") == "info")}

@@ -12,6 +12,7 @@ import click
 from estate.choices import MAP_CHOICES, map_formats as parse_map_formats
 from estate.commands.options import analysis_options, paths_argument, run_settings, strict_option
 from estate.errors import Interrupted, UsageError
+from estate.render.filters import plural
 
 
 def _formats(ctx, param, value):
@@ -128,8 +129,11 @@ def _summary(result) -> None:
     s = result.findings["summary"]
     for note in result.notes:
         click.echo(f"estate: {note}", err=True)
-    click.echo(f"estate: {s['authorities']} authorities, {s['systems']} systems, "
-               f"{s['contracts']} contracts; {result.warnings} data-quality warning(s)", err=True)
+    # the counts the report and the register show (estate.analyses.summary.finding_counts)
+    click.echo(f"estate: {plural(s['authorities'], 'council')}, {plural(s['systems'], 'system')}, "
+               f"{plural(s['contracts'], 'contract')}; {plural(s.get('findings', 0), 'finding')}, "
+               f"{plural(s.get('warnings', result.warnings), 'data-quality warning')} and "
+               f"{plural(s.get('notes', 0), 'note')}", err=True)
     if result.reused:
         click.echo(f"estate: nothing has changed since the run of {result.reused} (the same "
                    f"inputs, settings and estate; its outputs untouched), so nothing was "

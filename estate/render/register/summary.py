@@ -7,6 +7,7 @@ import textwrap
 from typing import Iterator, Optional
 
 from estate import __version__
+from estate.analyses.summary import finding_counts as analysis_counts
 from estate.render.register.base import Col, Context, Link, Sheet, Typed, items
 from estate.render.xlsx import Cell, Print, Style
 
@@ -61,20 +62,12 @@ def _dependency_count(findings: dict) -> Optional[int]:
 
 
 def finding_counts(findings: dict) -> dict:
-    """{"findings", "warnings", "notes"}: the run's counts as its summary gives them
-    (``summary.findings`` / ``warnings`` / ``notes``), else counted from the lists: the
-    rows of every finding list but data quality, and data quality's warnings and notes
-    (severity ``info``).  The command line prints the same figures."""
+    """{"findings", "warnings", "notes"}: the run's counts as its summary gives them (the
+    command line prints the same), else counted by the one definition
+    (:func:`estate.analyses.summary.finding_counts`)."""
     given = findings.get("summary")
     given = given if isinstance(given, dict) else {}
-    quality = items(findings, "data_quality")
-    counted = {
-        "findings": sum(_dependency_count(findings) or 0 if key == "dependencies"
-                        else len(items(findings, key))
-                        for _, key, _ in FINDING_SHEETS if key != "data_quality"),
-        "warnings": sum(1 for q in quality if q.get("severity") == "warning"),
-        "notes": sum(1 for q in quality if q.get("severity") == "info"),
-    }
+    counted = analysis_counts(findings)
     return {k: given[k] if isinstance(given.get(k), int) else v for k, v in counted.items()}
 
 
