@@ -179,7 +179,7 @@ def test_cli_without_quiet_shows_no_progress_bar_when_not_a_terminal(tmp_path):
                                        "--maps", "none", "--no-cache"])
     assert result.exit_code == 0, result.output
     assert "\r" not in result.stderr and "[#" not in result.stderr
-    assert "1 authorities" in result.stderr
+    assert "1 council," in result.stderr
 
 
 # --- parallel parsing and the fast loader -------------------------------------------------------

@@ -130,7 +130,7 @@ def test_the_command_says_nothing_was_rewritten(inv, tmp_path):
     assert second.exit_code == 0, second.output
     assert "nothing was rewritten" in second.stderr and "--force" in second.stderr
     assert second.stdout == first.stdout                      # the same outputs listed
-    summary = [line for line in first.stderr.splitlines() if "authorities" in line]
+    summary = [line for line in first.stderr.splitlines() if "data-quality warning" in line]
     assert summary and summary[0] in second.stderr            # the same counts
     forced = CliRunner().invoke(main, args + ["--force"])
     assert forced.exit_code == 0 and "nothing was rewritten" not in forced.stderr

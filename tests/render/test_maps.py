@@ -763,7 +763,7 @@ def test_a_long_partnership_map_is_cut_into_sheets(trio, monkeypatch):
     whole = the_map(*trio, "partnership-trio")
     assert "sheet" not in whole.title
     monkeypatch.setattr(maps.group, "ROWS_PER_PAGE", 1)
-    sheets = [m for m in build_maps(*trio, FINDINGS, Settings()) if m.id.startswith("partnership-trio")]
+    sheets = [m for m in build_maps(*trio, FINDINGS, OutputChoices()) if m.id.startswith("partnership-trio")]
     assert len(sheets) == whole.stats["rows"] > 1
     assert [m.id for m in sheets] == ["partnership-trio"] + [f"partnership-trio--{n}" for n in
                                                              range(2, len(sheets) + 1)]
