@@ -285,7 +285,9 @@ class Matcher:
         for v in self.catalogue.vendors.values():
             for name in (v.name, *v.aliases):
                 names.setdefault(name, v)
-        return _closest_owners(text, names, limit, key_form)
+        # key forms are short ("nec", "capita"), where partial matching finds nonsense:
+        # a plain edit-distance ratio suggests "Northgate" for "Northgat", not NEC for "Pennine"
+        return _closest_owners(text, names, limit, key_form, fuzz.ratio, 70)
 
     def closest_products(self, text: str, vendor_id: Optional[str] = None, limit: int = 3) -> list[str]:
         """As :meth:`closest_vendors`, for products (of ``vendor_id`` when it has any)."""
@@ -298,12 +300,13 @@ class Matcher:
         return _closest_owners(text, names, limit)
 
 
-def _closest_owners(text: str, names: dict, limit: int, form=normal_form) -> list[str]:
+def _closest_owners(text: str, names: dict, limit: int, form=normal_form, scorer=fuzz.WRatio,
+                    cutoff: float = 50) -> list[str]:
     """The owners of the names closest to ``text`` (one entry each, best first), names
-    compared in ``form`` (vendors: without legal suffixes)."""
+    compared in ``form`` (vendors: without legal suffixes) by ``scorer``."""
     out: list[str] = []
     seen: set = set()
-    for name in _closest(text, list(names), limit * 4, form):
+    for name in _closest(text, list(names), limit * 4, form, scorer, cutoff):
         owner = names[name]
         if owner.id in seen:
             continue
@@ -315,11 +318,13 @@ def _closest_owners(text: str, names: dict, limit: int, form=normal_form) -> lis
     return out
 
 
-def _closest(text: str, names: list[str], limit: int, form=normal_form) -> list[str]:
+def _closest(text: str, names: list[str], limit: int, form=normal_form, scorer=fuzz.WRatio,
+             cutoff: float = 50) -> list[str]:
     if not names:
         return []
-    found = process.extract(form(text), names, scorer=fuzz.WRatio, processor=form, limit=limit)
-    return [name for name, score, _ in found if score >= 50]
+    found = process.extract(form(text), names, scorer=scorer, processor=form, limit=limit,
+                            score_cutoff=cutoff)
+    return [name for name, _, _ in found]
 
 
 def default_catalogue_files() -> list[str]:

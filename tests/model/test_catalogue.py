@@ -269,3 +269,18 @@ def test_a_resolved_vendor_never_gets_another_vendors_product(vendor_text, produ
     match = matcher.product(product[1], vendor_text, vendor_id)
     if match.id is not None and vendor_id is not None:
         assert _PRODUCTS[match.id][0] == vendor_id
+
+
+def test_vendor_suggestions_are_close_spellings_not_shared_letters(tmp_path):
+    (tmp_path / "a.yaml").write_text("""\
+kind: authority
+authority: {id: alpha, name: Alpha Council}
+contracts:
+  - {id: C1, supplier: Pennine Digital Ltd, end: 2027-01-01}
+  - {id: C2, supplier: Capitta Ltd, end: 2027-01-01}
+""", encoding="utf-8")
+    hints = {p.message.split("'")[1]: p.hint for p in load([str(tmp_path)]).problems if p.code == "W201"}
+    # 'pennine' shares letters with 'nec', nothing more: no suggestion beats a false one
+    assert hints["Pennine Digital Ltd"] == ("add the vendor to a kind: catalogue document with this "
+                                           "name as an alias")
+    assert hints["Capitta Ltd"].startswith("closest catalogue vendors: Capita;")
