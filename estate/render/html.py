@@ -51,6 +51,8 @@ The context (every key; ``docs/report.md`` documents each in full):
 ``page``, ``root``
     the detail page being rendered (``None`` for the board pack) and the way back
     to the output folder (``""`` or ``"../"``).
+``system_names``
+    ``{authority/system id: name}``, for the ``words`` filter.
 ``council_lines``
     ``{council id: [{name, function, state, systems}]}`` from the landscape view.
 ``summary``
@@ -97,7 +99,7 @@ Filters the templates can use: ``money`` (``£1,234``), ``money_short`` (``£4.2
 ``contract_ends`` (``; C-1 Civica ends 31 Mar 2027 (W1)`` for each of a list of contracts),
 ``long_date`` (``30 June 2027``), ``money_round`` (``£1.2m``, ``£52,000``), ``plural``
 (``3|plural("council")`` -> ``3 councils``), ``words`` (a reason with its ISO dates
-written ``30 June 2027``).
+written ``30 June 2027`` and, given ``system_names``, its system ids as names).
 """
 
 from __future__ import annotations
@@ -307,6 +309,7 @@ def report_context(estate, findings: dict, maps: list, settings, *,
         "councils": councils,
         "matrix": _matrix(landscape),
         "council_lines": council_lines(landscape),
+        "system_names": {s.qid: s.name for s in estate.systems()} if estate is not None else {},
         "supplier_concentration": _supplier_concentration(findings, names),
         "vendor_concentration": _vendor_concentration(findings, names),
         "consolidation": consolidation,

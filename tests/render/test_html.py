@@ -759,3 +759,5 @@ def test_prose_filters_write_dates_counts_and_money_for_people():
     assert report.money_round(4_210_000) == "£4.2m" and report.money_round(52_340) == "£52,000"
     assert report.money_round(5_230) == "£5,200" and report.money_round(None) == "not known"
     assert report.words("notice by 2026-12-31, ends 2027-06-30") == "notice by 31 December 2026, ends 30 June 2027"
+    assert report.words("past support: alpha/al-revs, beta/x", {"alpha/al-revs": "Alpha Revenues"}) == \
+        "past support: Alpha Revenues, beta/x"
