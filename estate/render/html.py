@@ -51,6 +51,8 @@ The context (every key; ``docs/report.md`` documents each in full):
 ``page``, ``root``
     the detail page being rendered (``None`` for the board pack) and the way back
     to the output folder (``""`` or ``"../"``).
+``by_council``
+    ``{council id: {contracts, risks, windows}}``: each council's own rows, uncut.
 ``system_names``
     ``{authority/system id: name}``, for the ``words`` filter.
 ``council_lines``
@@ -120,8 +122,8 @@ from estate.output import atomic_path
 from estate.render.filters import (contract_ends, date_text, long_date, money, money_round, money_short, num,
                                    pct, plural, words)
 from estate.render import report_sections, views
-from estate.render.report_board import (board_sections, council_lines, council_page, decisions, detail_pages,
-                                        groups)
+from estate.render.report_board import (board_sections, by_council, council_lines, council_page, decisions,
+                                        detail_pages, groups)
 from estate.render.report_maps import MAX_EMBEDDED_BYTES, MAX_EMBEDDED_MAPS, MAX_INLINE_SVG, _maps
 from estate.render.report_records import (MATRIX_MAX_COUNCILS, TIMELINE_WINDOWS, TIMELINE_YEARS, _contracts,
                                           _matrix, _timeline)
@@ -332,4 +334,5 @@ def report_context(estate, findings: dict, maps: list, settings, *,
     context["decisions"] = decisions(context, as_of)
     context["groups"] = groups(context, estate, pages, context["maps"], as_of)
     context["sections"] = board_sections(context["groups"])
+    context["by_council"] = by_council(context)
     return _capped(context)
