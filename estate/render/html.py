@@ -51,6 +51,10 @@ The context (every key; ``docs/report.md`` documents each in full):
 ``page``, ``root``
     the detail page being rendered (``None`` for the board pack) and the way back
     to the output folder (``""`` or ``"../"``).
+``by_council``
+    ``{council id: {contracts, risks, windows}}``: each council's own rows, uncut.
+``system_names``
+    ``{authority/system id: name}``, for the ``words`` filter.
 ``council_lines``
     ``{council id: [{name, function, state, systems}]}`` from the landscape view.
 ``summary``
@@ -97,7 +101,7 @@ Filters the templates can use: ``money`` (``£1,234``), ``money_short`` (``£4.2
 ``contract_ends`` (``; C-1 Civica ends 31 Mar 2027 (W1)`` for each of a list of contracts),
 ``long_date`` (``30 June 2027``), ``money_round`` (``£1.2m``, ``£52,000``), ``plural``
 (``3|plural("council")`` -> ``3 councils``), ``words`` (a reason with its ISO dates
-written ``30 June 2027``).
+written ``30 June 2027`` and, given ``system_names``, its system ids as names).
 """
 
 from __future__ import annotations
@@ -119,8 +123,8 @@ from estate.output import atomic_path
 from estate.render.filters import (contract_ends, date_text, long_date, money, money_round, money_short, num,
                                    pct, plural, words)
 from estate.render import report_sections, views
-from estate.render.report_board import (board_sections, council_lines, council_page, decisions, detail_pages,
-                                        groups)
+from estate.render.report_board import (board_sections, by_council, council_lines, council_page, decisions,
+                                        detail_pages, groups)
 from estate.render.report_maps import MAX_EMBEDDED_BYTES, MAX_EMBEDDED_MAPS, MAX_INLINE_SVG, _maps
 from estate.render.report_records import (MATRIX_MAX_COUNCILS, TIMELINE_WINDOWS, TIMELINE_YEARS, _contracts,
                                           _matrix, _timeline)
@@ -314,6 +318,7 @@ def report_context(estate, findings: dict, maps: list, settings, *,
         "councils": councils,
         "matrix": _matrix(landscape),
         "council_lines": council_lines(landscape),
+        "system_names": {s.qid: s.name for s in estate.systems()} if estate is not None else {},
         "supplier_concentration": _supplier_concentration(findings, names),
         "vendor_concentration": _vendor_concentration(findings, names),
         "consolidation": consolidation,
@@ -336,4 +341,5 @@ def report_context(estate, findings: dict, maps: list, settings, *,
     context["decisions"] = decisions(context, as_of)
     context["groups"] = groups(context, estate, pages, context["maps"], as_of)
     context["sections"] = board_sections(context["groups"])
+    context["by_council"] = by_council(context)
     return _capped(context)

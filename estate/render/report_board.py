@@ -216,17 +216,37 @@ def council_lines(view: Optional[dict]) -> dict:
     return out
 
 
+def by_council(context: dict) -> dict:
+    """``{council id: {contracts, risks, windows}}`` in one pass over the sections, before
+    the screen cap cuts them (a council's page lists all of its own)."""
+    out: dict = {}
+
+    def bucket(aid: str) -> dict:
+        return out.setdefault(aid, {"contracts": [], "risks": [], "windows": []})
+
+    for c in context["contracts"]["rows"]:
+        bucket(c["authority"])["contracts"].append(c)
+    for r in context["risks"]["rows"]:
+        if r["rating"] != "green":
+            bucket(r.get("authority"))["risks"].append(r)
+    for w in context["windows"]["rows"]:
+        for aid in w.get("authority_ids") or ():
+            bucket(aid)["windows"].append(w)
+    return out
+
+
 def council_page(context: dict, aid: str) -> dict:
     """What a council's detail page shows, picked from the report's sections."""
     row = next((c for c in context["councils"]["rows"] if c["id"] == aid), None)
     council_map = next((m for m in context["maps"] if m["id"] == f"council-{aid}"), None)
+    own = context["by_council"].get(aid, {})
     return {
         "id": aid, "row": row,
         "lines": context["council_lines"].get(aid, []),
-        "contracts": [c for c in context["contracts"]["rows"] if c["authority"] == aid],
-        "risks": [r for r in context["risks"]["rows"] if r.get("authority") == aid and r["rating"] != "green"],
+        "contracts": own.get("contracts", []),
+        "risks": own.get("risks", []),
         "duplicates": [d for d in context["duplicates"]["rows"] if d["authority"] == aid],
-        "windows": [w for w in context["windows"]["rows"] if aid in (w.get("authority_ids") or ())],
+        "windows": own.get("windows", []),
         "candidates": [c for c in context["consolidation"]["rows"] if aid in (c.get("authority_ids") or ())],
         "map": next((f["href"] for f in council_map["files"] if f["format"] == "svg"), None)
         if council_map else None,

@@ -760,3 +760,17 @@ def test_prose_filters_write_dates_counts_and_money_for_people():
     assert report.money_round(4_210_000) == "£4.2m" and report.money_round(52_340) == "£52,000"
     assert report.money_round(5_230) == "£5,200" and report.money_round(None) == "not known"
     assert report.words("notice by 2026-12-31, ends 2027-06-30") == "notice by 31 December 2026, ends 30 June 2027"
+    assert report.words("past support: alpha/al-revs, beta/x", {"alpha/al-revs": "Alpha Revenues"}) == \
+        "past support: Alpha Revenues, beta/x"
+
+
+def test_a_council_page_lists_all_its_contracts_though_long_tables_are_cut(estate, settings, tmp_path,
+                                                                          monkeypatch):
+    monkeypatch.setattr(report_sections, "SCREEN_ROWS", 1)
+    path = tmp_path / "out" / "report.html"
+    write_report(estate[0], hand_findings(), [], path, settings)
+    site = Site(path.parent)
+    assert len(site.pages["timeline.html"].xpath("//table[@id='contracts']/tbody/tr")) == 1
+    alpha = [tr.xpath("./th")[0].text_content() for tr in
+             site.pages["alpha.html"].xpath("//table[@id='council-contracts']/tbody/tr")]
+    assert alpha == ["AL-1", "AL-2"]
