@@ -265,3 +265,25 @@ def test_the_command_line_report_and_register_give_one_set_of_figures(tmp_path):
         (findings, warnings, notes)
     page = (out / "report" / "data-quality.html").read_text(encoding="utf-8")
     assert f"{warnings:,} warnings and {notes:,} notes" in page
+
+
+def test_a_contract_without_an_end_is_analysed_and_rendered(tmp_path):
+    """SPEC 1.1: `end` is optional. The samples with one contract's end removed still give
+    every output, and the contract is reported as unknown, not dropped."""
+    import re
+
+    inventories = tmp_path / "inv"
+    shutil.copytree(REPO / "inventories", inventories)
+    path = inventories / "kingsmere.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("contracts:")
+    text, n = re.subn(r"\n {4}end: [^\n]*", "", text[start:], count=1)
+    assert n == 1
+    path.write_text(path.read_text(encoding="utf-8")[:start] + text, encoding="utf-8")
+    out = tmp_path / "out"
+    run = _run("analyse", str(inventories), "-o", str(out), "--maps", "none", "--as-of",
+               "2026-12-04", "--no-cache")
+    assert run.returncode == 0, run.stderr
+    found = json.loads((out / "analysis.json").read_text())
+    assert [q["code"] for q in found["data_quality"]].count("I303") == 1
+    assert (out / "register.xlsx").stat().st_size and (out / "report" / "kingsmere.html").is_file()

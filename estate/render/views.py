@@ -204,6 +204,11 @@ def contract_status(contract, as_of: dt.date) -> dict:
     (``None`` when no notice period is recorded).
     """
     end, extended = contract.end, False
+    if end is None:              # unknown or rolling: no date to act on
+        return {"end": None, "first_end": None, "extended": False,
+                "extension_until": contract.extension_until, "notice_by": None,
+                "earliest_exit": None, "exit_how": "unknown",
+                "exit_reason": "no end date is recorded (unknown or rolling)"}
     if end < as_of and contract.extension_until and contract.extension_until >= as_of:
         end, extended = contract.extension_until, True       # running on its extension
     exit_ = earliest_exit(contract, as_of)
@@ -229,10 +234,13 @@ def contracts_ending(estate, as_of: dt.date, until: dt.date, names: Optional[Nam
         return None
     names = names or Names(estate)
     windows = windows or {}
-    rows, before, after = [], 0, 0
+    rows, before, after, unknown = [], 0, 0, 0
     for a in estate.authorities.values():
         for c in a.contracts.values():
             status = contract_status(c, as_of)
+            if status["end"] is None:
+                unknown += 1
+                continue
             if status["end"] < as_of:
                 before += 1
                 continue
@@ -247,4 +255,4 @@ def contracts_ending(estate, as_of: dt.date, until: dt.date, names: Optional[Nam
                 "windows": list(windows.get(c.qid, ())), **status,
             })
     rows.sort(key=lambda r: (r["end"], r["id"]))
-    return {"rows": rows, "before": before, "after": after}
+    return {"rows": rows, "before": before, "after": after, "unknown": unknown}
