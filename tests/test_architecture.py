@@ -10,7 +10,6 @@ import ast
 from pathlib import Path
 
 import networkx as nx
-import pytest
 
 from estate_testing import REPO
 
@@ -86,14 +85,11 @@ def test_imports_are_read_including_those_inside_functions(tmp_path):
                                                    "estate.render.maps", "estate.output"}
 
 
-@pytest.mark.xfail(strict=False, reason="the splits of the analyses, the renderers and the "
-                                        "model's cache are still being made")
 def test_no_import_cycle_between_modules():
     cycles = sorted(sorted(c) for c in nx.simple_cycles(import_graph()))
     assert not cycles, "import cycles: " + "; ".join(" <-> ".join(c) for c in cycles[:10])
 
 
-@pytest.mark.xfail(strict=False, reason="the splits of the largest modules are still being made")
 def test_no_module_is_over_the_size_limit():
     long = {name: n for name, path in modules().items()
             if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
