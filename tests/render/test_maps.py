@@ -770,3 +770,12 @@ def test_a_long_partnership_map_is_cut_into_sheets(trio, monkeypatch):
     assert sheets[1].title.endswith(f"(sheet 2 of {len(sheets)})")
     assert all(m.stats["rows"] == 1 for m in sheets)
     assert "Shared:" in plain(sheets[0].source) and "Shared:" not in plain(sheets[1].source)
+
+
+def test_a_long_landscape_is_cut_into_sheets(trio, monkeypatch):
+    whole = the_map(*trio, "landscape")
+    monkeypatch.setattr(maps.landscape, "LANDSCAPE_ROWS", 1)
+    sheets = [m for m in build_maps(*trio, FINDINGS, Settings()) if m.kind == "landscape"]
+    assert len(sheets) == whole.stats["rows"] > 1
+    assert [m.id for m in sheets][:2] == ["landscape", "landscape--2"]
+    assert sheets[-1].title.endswith(f"(sheet {len(sheets)} of {len(sheets)})")

@@ -77,7 +77,7 @@ from estate.render.maps.dot import Dot, Html, clean, esc, quote
 from estate.render.maps.engine import (FORMATS, MAX_WORKERS, RENDER_TIMEOUT, _formats, _render_one, _stem,
                                        dot_available, run_graphviz)
 from estate.render.maps.group import Group, group_map, group_maps
-from estate.render.maps.landscape import landscape_map
+from estate.render.maps.landscape import landscape_map, landscape_maps
 from estate.render.maps.style import (BIG_MAP, BUNDLE_EDGES, COLLAPSE_MAP, CONSOLIDATION_FILL, NOT_RATED_FILL,
                                       OTHER_PRODUCT_FILL, PRODUCT_PALETTE, RATING_FILL, SFDP_EDGES, SFDP_MAP,
                                       SHARED_COLOUR, STATUS_STYLE, VIA_STYLE, Map, View)
@@ -128,7 +128,7 @@ def iter_maps(estate, graph, findings: Optional[dict], choices) -> Iterator[Map]
     kinds = MAP_CHOICES[choice]
     view = View.of(findings)
     if "landscape" in kinds and estate.authorities:
-        yield landscape_map(estate, graph, view)
+        yield from landscape_maps(estate, graph, view)
     # a region whose councils are exactly a partnership's would draw the same map twice
     partnerships: set = set()
     if "partnership" in kinds:

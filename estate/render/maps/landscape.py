@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from typing import Optional
 
 from estate.render.maps.dot import clean, Dot, esc, Html, wrap_label
 from estate.render.maps.style import (EDGE_DEFAULTS, FONT, _function_order, _graph_attrs, Map, NODE_DEFAULTS,
@@ -12,8 +13,23 @@ from estate.render.maps.style import (EDGE_DEFAULTS, FONT, _function_order, _gra
 
 # ---- landscape -----------------------------------------------------------------------
 
-def landscape_map(estate, graph, view: View) -> Map:
-    """Lines of business x councils; each cell names the products, the top products coloured."""
+#: lines of business on one sheet of the landscape (the samples' rows average about 35 pt:
+#: 18 of them and the legend print on A3 with the 9 pt text at 7 pt or more)
+LANDSCAPE_ROWS = 18
+
+
+def landscape_maps(estate, graph, view: View) -> list:
+    """The landscape in sheets of at most :data:`LANDSCAPE_ROWS` lines: ``landscape``,
+    then ``landscape--2``..."""
+    whole = _landscape_rows(estate, view)
+    rows = whole[3]
+    sheets = [rows[i:i + LANDSCAPE_ROWS] for i in range(0, len(rows), LANDSCAPE_ROWS)] or [[]]
+    return [landscape_map(estate, graph, view, sheet=(n, len(sheets), chunk), parts=whole)
+            for n, chunk in enumerate(sheets, 1)]
+
+
+def _landscape_rows(estate, view: View) -> tuple:
+    """(councils, cells, top products, rows): what every sheet of the landscape reads."""
     authorities = list(estate.authorities.values())
     cells: dict = defaultdict(lambda: defaultdict(dict))   # line -> authority -> {product key: name}
     for a in authorities:
@@ -42,6 +58,17 @@ def landscape_map(estate, graph, view: View) -> Map:
     taxonomy = list(cat_lines)
     rows = sorted(cells, key=lambda t: (order.get(cat_lines[t].function, 99) if t in cat_lines else 99,
                                         taxonomy.index(t) if t in cat_lines else 0, t))
+    return authorities, cells, top, rows
+
+
+def landscape_map(estate, graph, view: View, sheet: Optional[tuple] = None, parts: Optional[tuple] = None) -> Map:
+    """Lines of business x councils; each cell names the products, the top products coloured.
+    ``sheet``: ``(number, of, rows)`` to draw only those rows (:func:`landscape_maps`)."""
+    authorities, cells, top, rows = parts or _landscape_rows(estate, view)
+    all_rows = len(rows)
+    if sheet is not None:
+        rows = sheet[2]
+    cat_lines = estate.catalogue.lines_of_business
     head = "".join(f'<TD BGCOLOR="#f1f3f4"><B>{wrap_label(a.name, 20)}</B></TD>' for a in authorities)
     body = []
     current = None
@@ -72,13 +99,18 @@ def landscape_map(estate, graph, view: View) -> Map:
                  '<TD ALIGN="LEFT">any other product</TD></TR>'
                  '<TR><TD><FONT COLOR="#9aa0a6">\u2014</FONT></TD><TD ALIGN="LEFT">no system recorded</TD></TR>')
     title = "Landscape: which product each council runs for each line of business"
-    subtitle = (f"{_plural(len(authorities), 'council')}, {_plural(len(rows), 'line')} of business; "
+    subtitle = (f"{_plural(len(authorities), 'council')}, {_plural(all_rows, 'line')} of business; "
                 f"the {len(top)} most widely shared products coloured, other products grey; "
                 "retired systems and local-only lines not shown")
-    description = (f"Table of {_plural(len(rows), 'line')} of business by {_plural(len(authorities), 'council')} "
+    description = (f"Table of {_plural(all_rows, 'line')} of business by {_plural(len(authorities), 'council')} "
                    f"naming the product each council runs, with the {len(top)} most widely shared products "
                    "in colour.")
-    dot = Dot("landscape", _graph_attrs(title, subtitle, rankdir="TB"), NODE_DEFAULTS, EDGE_DEFAULTS)
+    map_id = "landscape"
+    if sheet is not None and sheet[1] > 1:
+        title += f" (sheet {sheet[0]} of {sheet[1]})"
+        description += f" Sheet {sheet[0]} of {sheet[1]}."
+        map_id += f"--{sheet[0]}" if sheet[0] > 1 else ""
+    dot = Dot(map_id, _graph_attrs(title, subtitle, rankdir="TB"), NODE_DEFAULTS, EDGE_DEFAULTS)
     dot.node("landscape", shape="plaintext", fontsize=9, label=Html(table))
     with dot.cluster("legend", label="Legend", fontname=FONT, fontsize=11, style="rounded", color="#9aa0a6"):
         dot.node("legend", shape="plaintext", fontsize=9, label=Html(
@@ -86,5 +118,5 @@ def landscape_map(estate, graph, view: View) -> Map:
             '<TR><TD COLSPAN="2" ALIGN="LEFT"><B>Cell colour: product</B></TD></TR>'
             f"{key_rows}</TABLE>"))
     dot.edge("legend", "landscape", style="invis")
-    return Map(id="landscape", kind="landscape", title=title, description=description,
+    return Map(id=map_id, kind="landscape", title=title, description=description,
                source=dot.text(), stats={"rows": len(rows), "councils": len(authorities), "top": len(top)})
