@@ -232,7 +232,7 @@ def _windows(findings, names) -> dict:
             "suppliers": [names.vendor(s) for s in _strs(w.get("suppliers"))],
             "combined_annual_value": w.get("combined_annual_value"),
             "actionable": w.get("actionable"), "days_late": w.get("days_late"),
-            "could_still_join": [names.authority(a) for a in _strs(w.get("could_still_join"))],
+            "could_still_join": _joiners(_strs(w.get("could_still_join")), names),
             "reasons": _strs(w.get("reasons")),
         })
     return _section(None if items is None else out)
@@ -334,6 +334,16 @@ def _dependencies(findings, names) -> dict:
                         "file": str(u.get("file") or ""), "line": u.get("line"),
                         "reasons": _strs(u.get("reasons"))} for u in part("unresolved")],
     }
+
+
+def _joiners(contracts: list, names) -> list:
+    """The contracts of a late window that could still join, in words: each council by
+    name with its own contract references ("Northbrook Borough Council (NB-C-0100)")."""
+    by_council: dict = {}
+    for qid in contracts:
+        authority, _, contract = qid.partition("/")
+        by_council.setdefault(authority, []).append(contract or authority)
+    return [f"{names.authority(a)} ({', '.join(refs)})" for a, refs in by_council.items()]
 
 
 def _data_quality(findings) -> dict:

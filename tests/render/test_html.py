@@ -774,3 +774,17 @@ def test_a_council_page_lists_all_its_contracts_though_long_tables_are_cut(estat
     alpha = [tr.xpath("./th")[0].text_content() for tr in
              site.pages["alpha.html"].xpath("//table[@id='council-contracts']/tbody/tr")]
     assert alpha == ["AL-1", "AL-2"]
+
+
+def test_a_late_window_names_the_councils_whose_contracts_could_still_join(estate):
+    """`could_still_join` holds contract ids; the board pack says whose they are in words."""
+    from estate.render.report_sections import _windows
+    from estate.render.views import Names
+
+    est = estate[0]
+    authority = next(iter(est.authorities.values()))
+    window = {"ref": "W2", "actionable": False, "days_late": 30, "combined_annual_value": 1000,
+              "authorities": [authority.id],
+              "could_still_join": [f"{authority.id}/C-1", f"{authority.id}/C-2"]}
+    (row,) = _windows({"procurement_windows": [window]}, Names(est))["rows"]
+    assert row["could_still_join"] == [f"{authority.name} (C-1, C-2)"]
