@@ -775,7 +775,7 @@ def test_a_long_partnership_map_is_cut_into_sheets(trio, monkeypatch):
 def test_a_long_landscape_is_cut_into_sheets(trio, monkeypatch):
     whole = the_map(*trio, "landscape")
     monkeypatch.setattr(maps.landscape, "LANDSCAPE_ROWS", 1)
-    sheets = [m for m in build_maps(*trio, FINDINGS, Settings()) if m.kind == "landscape"]
+    sheets = [m for m in build_maps(*trio, FINDINGS, OutputChoices()) if m.kind == "landscape"]
     assert len(sheets) == whole.stats["rows"] > 1
     assert [m.id for m in sheets][:2] == ["landscape", "landscape--2"]
     assert sheets[-1].title.endswith(f"(sheet {len(sheets)} of {len(sheets)})")
