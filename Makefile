@@ -3,7 +3,7 @@ PYTHON ?= python3
 STAMP := .make
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install analyse test lint bench clean system-deps browser
+.PHONY: install analyse test lint bench clean system-deps browser office
 
 install: $(STAMP)/installed system-deps
 
@@ -26,10 +26,17 @@ browser:
 	  ( $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium ) >/dev/null 2>&1 \
 	  || echo "Could not install Chromium; the browser tests will be skipped."; }
 
+# LibreOffice (headless Calc) opens the register in the tests, as a reader's office suite would.
+office:
+	@command -v soffice >/dev/null 2>&1 || { \
+	  echo "LibreOffice not found: installing it (apt-get install -y libreoffice-calc-nogui)"; \
+	  ( $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libreoffice-calc-nogui ) >/dev/null 2>&1 \
+	  || echo "Could not install LibreOffice; the register's LibreOffice tests will be skipped."; }
+
 analyse: install
 	$(PYTHON) -m estate analyse inventories/ -o output/
 
-test: install browser
+test: install browser office
 	$(PYTHON) -m pytest -q
 
 lint: install
