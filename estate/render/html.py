@@ -108,12 +108,14 @@ from __future__ import annotations
 
 import calendar
 import logging
+import re
 from importlib import resources
 from pathlib import Path
 from types import TracebackType
 from typing import Iterator, Optional
 
 import jinja2
+from markupsafe import Markup
 
 from estate import __version__
 from estate.choices import OutputChoices
@@ -221,11 +223,27 @@ def environment(choices: OutputChoices) -> jinja2.Environment:
     from ``choices.templates`` first."""
     env = jinja2.Environment(loader=template_loader(choices.templates),
                              autoescape=True, undefined=jinja2.StrictUndefined,
-                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                             finalize=printable)
     env.filters.update(money=money, money_short=money_short, pct=pct, num=num, date=date_text,
                        contract_ends=contract_ends, long_date=long_date, money_round=money_round,
                        plural=plural, words=words)
     return env
+
+
+#: control characters (C0 but tab, new line and carriage return; DEL; C1): never text
+#: a reader should see, and a way to hide or forge text in a browser or a terminal
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def printable(value):
+    """What every ``{{ ... }}`` of the report prints: text without control characters
+    (the one rule for report pages; markup already made safe stays markup)."""
+    if isinstance(value, Markup):
+        return Markup(_CONTROL.sub("", str(value)))
+    if isinstance(value, str):
+        return _CONTROL.sub("", value)
+    return value
 
 
 def template_loader(user_folder: Optional[str]) -> jinja2.BaseLoader:

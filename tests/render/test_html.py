@@ -788,3 +788,29 @@ def test_a_late_window_names_the_councils_whose_contracts_could_still_join(estat
               "could_still_join": [f"{authority.id}/C-1", f"{authority.id}/C-2"]}
     (row,) = _windows({"procurement_windows": [window]}, Names(est))["rows"]
     assert row["could_still_join"] == [f"{authority.name} (C-1, C-2)"]
+
+
+def test_hostile_text_in_the_findings_stays_inert_on_every_report_page(estate, settings, tmp_path):
+    """The shared hostile corpus, put into names and reasons: no control character and no
+    live markup on the board pack or any detail page."""
+    from hostile import CONTROL_CHARACTERS, HOSTILE
+
+    findings = hand_findings()
+    texts = iter(HOSTILE * 50)
+
+    def poison(value):
+        if isinstance(value, dict):
+            return {k: (next(texts) if k in ("name", "line_name", "product_name") and isinstance(v, str)
+                        else [next(texts)] if k == "reasons" else poison(v)) for k, v in value.items()}
+        if isinstance(value, list):
+            return [poison(v) for v in value]
+        return value
+
+    path = tmp_path / "r.html"
+    write_report(estate[0], poison(findings), [], path, settings)
+    pages = [path, *sorted((tmp_path / "report").glob("*.html"))]
+    assert len(pages) > 3
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert not CONTROL_CHARACTERS & set(text), page.name
+        assert "<script>alert" not in text, page.name
