@@ -57,6 +57,7 @@ import re
 from pathlib import Path
 from typing import Iterable, Optional
 
+from estate.model.files import read_regular_bytes
 from estate.errors import UsageError
 from estate.interchange.authorities import AuthorityIndex, load_index
 from estate.interchange.it_only import it_cpv
@@ -213,7 +214,7 @@ def json_files(paths: Iterable[str]) -> list[str]:
         p = Path(raw)
         if not p.exists():
             raise UsageError(f"no such file or folder: {raw}")
-        if p.is_file():
+        if not p.is_dir():          # a file named on the command line: read it, or say why not
             files.append(str(p))
             continue
         for root, dirs, names in os.walk(p):
@@ -226,7 +227,7 @@ def json_files(paths: Iterable[str]) -> list[str]:
 def _load_json(path: str):
     """The JSON of ``path`` (UTF-8, or UTF-16/32 with a byte order mark; or JSON Lines).
     A file that is not JSON, not text, or nested too deeply is a :class:`SourceError`."""
-    raw = Path(path).read_bytes()
+    raw = read_regular_bytes(path)
     name = Path(path).name
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         encoding = "utf-16"

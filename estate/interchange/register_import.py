@@ -29,10 +29,12 @@ the register keeps it inert through the cell type and style, adding no character
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 from typing import Callable, Optional
 
+from estate.model.files import read_workbook_bytes
 from estate.interchange.sheets import SourceError, Table, find_table, header_key, read_xlsx
 from estate.interchange.values import (ValueProblem, parse_bool, parse_date, parse_int,
                                        parse_list, parse_money, slugify, text_of)
@@ -118,7 +120,7 @@ def recorded_catalogue(path) -> tuple:
     """``(existing files, missing files)`` of the catalogue a register records."""
     import openpyxl
     try:
-        wb = openpyxl.load_workbook(path, read_only=True)
+        wb = openpyxl.load_workbook(io.BytesIO(read_workbook_bytes(path)), read_only=True)
         props = {p.name: p.value for p in wb.custom_doc_props}
         wb.close()
     except Exception:                 # a bad workbook is reported when it is read

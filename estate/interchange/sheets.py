@@ -13,6 +13,7 @@ import io
 from pathlib import Path
 from typing import Iterator, Optional
 
+from estate.model.files import UnreadableFile, read_regular_bytes, read_workbook_bytes
 from estate.errors import EstateError, UsageError
 
 
@@ -60,7 +61,9 @@ def read_xlsx(path, sheet: Optional[str] = None, header_row: int = 1) -> dict[st
     """Every sheet of a workbook (or the one named), as tables."""
     import openpyxl
     try:
-        wb = openpyxl.load_workbook(path, data_only=False)
+        wb = openpyxl.load_workbook(io.BytesIO(read_workbook_bytes(path)), data_only=False)
+    except UnreadableFile:
+        raise
     except Exception as exc:  # openpyxl raises many kinds for a bad file
         raise UsageError(f"cannot read {path} as an Excel workbook: {exc}",
                          hint="save it as .xlsx (Excel Workbook), or export the sheet as CSV")
@@ -84,7 +87,7 @@ def read_xlsx(path, sheet: Optional[str] = None, header_row: int = 1) -> dict[st
 
 def read_csv(path, header_row: int = 1, encoding: Optional[str] = None) -> Table:
     """A CSV file as a table; UTF-8 (with or without BOM), else Windows-1252."""
-    raw = Path(path).read_bytes()
+    raw = read_regular_bytes(path)
     text = None
     for enc in ([encoding] if encoding else ["utf-8-sig", "cp1252"]):
         try:

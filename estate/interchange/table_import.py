@@ -45,6 +45,7 @@ from typing import Optional
 
 import yaml
 
+from estate.model.files import read_regular_bytes
 from estate.errors import UsageError
 from estate.analyses._contracts import add_months
 from estate.interchange.authorities import load_index
@@ -67,8 +68,8 @@ EXTRA_FIELDS = ("council", "supplier_company_number", "extension", "cpv", "categ
 # ----------------------------------------------------------------------------- import
 def load_mapping(path) -> dict:
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8-sig"))
-    except (OSError, yaml.YAMLError) as exc:
+        data = yaml.safe_load(read_regular_bytes(path).decode("utf-8-sig"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise UsageError(f"cannot read the mapping {path}: {exc}")
     if not isinstance(data, dict) or not isinstance(data.get("columns"), dict):
         raise UsageError(f"the mapping {path} needs 'columns:' (field: column header)",
