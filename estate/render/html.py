@@ -84,6 +84,9 @@ The context (every key; ``docs/report.md`` documents each in full):
     or ``None`` (then ``note`` says why).
 ``data_quality``
     section of the problems that did not stop the run, with counts.
+``roadmap``
+    ``{available, as_of, rows, clashes, timelines}``: each council's and partnership's
+    timeline (:func:`estate.render.roadmap.roadmap_context`).
 ``settings``
     ``[{name, value}]``: every setting the analysis used.
 ``print_rows``
@@ -134,6 +137,7 @@ from estate.render.report_sections import (SCREEN_ROWS, _capped, _consolidation,
                                            _dependencies, _duplicates, _head, _risks, _settings,
                                            _shared_products, _subtitle, _summary, _supplier_concentration,
                                            _total, _vendor_concentration, _windows)
+from estate.render.roadmap import roadmap_context
 from estate.render.svg_sanitise import sanitise_svg
 from estate.render.views import Names
 
@@ -349,6 +353,7 @@ def report_context(estate, findings: dict, maps: list, settings, *,
         "dependencies": _dependencies(findings, names),
         "maps": _maps(maps or [], base),
         "data_quality": _data_quality(findings),
+        "roadmap": roadmap_context(findings),
         "settings": _settings(findings, settings),
         "print_rows": PRINT_ROWS,
         "screen_rows": report_sections.SCREEN_ROWS,

@@ -49,6 +49,8 @@ DETAIL_PAGES = (
      "routes to market, SME spend, sales cycles and supplier concentration"),
     ("maps", "maps.html", "System maps", "_maps.html",
      "the Graphviz maps, embedded and as files"),
+    ("roadmap", "roadmap.html", "Roadmap: exits, go-lives and retirements", "_roadmap.html",
+     "each council's and partnership's timeline, with clashes flagged"),
     ("data-quality", "data-quality.html", "Data quality", "_quality.html",
      "every problem in the inventories that did not stop the run"),
     ("about", "about.html", "About this report", "_about.html",

@@ -1,16 +1,13 @@
-"""The roadmap finding (:mod:`estate.analyses.roadmap`) as a register sheet and a report
-section.
+"""The roadmap finding (:mod:`estate.analyses.roadmap`) as one view for the register and
+the report.
 
 :func:`roadmap_view` derives the one table both render: a row per item per timeline
-(each council's, then each partnership's), in the finding's order.  The register adds
-the sheet :func:`roadmap_sheet` to its list of sheets (a register ``Sheet``, written
-like every other sheet: text cells inert, a table with filters); the report renders ``templates/_roadmap.html`` with
-``{"roadmap": roadmap_context(findings)}``.
+(each council's, then each partnership's), in the finding's order.  The register's
+"Roadmap" sheet (:mod:`estate.render.register.roadmap`) writes its rows; the report
+renders ``templates/_roadmap.html`` with ``{"roadmap": roadmap_context(findings)}``.
 """
 
 from __future__ import annotations
-
-from estate.render.register.base import Col, Sheet
 
 KIND_LABELS = {
     "contract-exit": "Contract exit",
@@ -23,12 +20,6 @@ CLASH_LABELS = {
     "retired-before-replacement": "Retired before its replacement goes live",
     "no-successor": "Contract ends with no successor planned",
 }
-
-ROADMAP_COLUMNS = [
-    Col("Timeline"), Col("Timeline id"), Col("Date", "date"), Col("Kind"), Col("Subject"),
-    Col("Name"), Col("Clash"), Col("Reasons"),
-]
-
 
 def roadmap_view(findings: dict) -> list[dict]:
     """Rows of the roadmap, council timelines first, then partnerships'."""
@@ -46,18 +37,6 @@ def roadmap_view(findings: dict) -> list[dict]:
                 "reasons": list(item.get("reasons") or []),
             })
     return rows
-
-
-def _rows(findings: dict):
-    for r in roadmap_view(findings):
-        yield [r["timeline"], r["timeline_id"], r["date"], r["kind"], r["subject"], r["name"],
-               r["clash"] or None, " ".join(r["reasons"])]
-
-
-def roadmap_sheet(findings: dict) -> Sheet:
-    """The register's "Roadmap" sheet."""
-    return Sheet("Roadmap", ROADMAP_COLUMNS, lambda: _rows(findings))
-
 
 
 def roadmap_context(findings: dict) -> dict:

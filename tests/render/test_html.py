@@ -242,7 +242,7 @@ def test_board_pack_sections_in_order(rendered):
     assert {"report/candidates.html", "report/timeline.html", "report/data-quality.html",
             "report/alpha.html", "report/beta.html"} <= links
     assert sorted(doc.pages) == ["about.html", "alpha.html", "beta.html", "buying.html", "candidates.html",
-                                 "councils.html", "data-quality.html", "data.html", "maps.html", "risks.html",
+                                 "councils.html", "data-quality.html", "data.html", "maps.html", "risks.html", "roadmap.html",
                                  "timeline.html"]
 
 

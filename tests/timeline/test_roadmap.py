@@ -106,7 +106,8 @@ def test_a_later_date_shows_the_target_state_and_what_is_left(tmp_path):
 def test_register_sheet_and_report_section_render_the_same_rows(tmp_path):
     from estate.choices import OutputChoices
     from estate.render.html import environment
-    from estate.render.roadmap import roadmap_context, roadmap_sheet
+    from estate.render.register.roadmap import roadmap_sheet
+    from estate.render.roadmap import roadmap_context
 
     findings = {"roadmap": roadmap(tmp_path)}
     aa = findings["roadmap"]["councils"][0]
@@ -125,7 +126,8 @@ def test_register_sheet_and_report_section_render_the_same_rows(tmp_path):
     context = roadmap_context(findings)
     assert [(r["timeline_id"], r["subject"]) for r in context["rows"]] == \
         [(r[1], r[4]) for r in rows]
-    html = environment(OutputChoices()).get_template("_roadmap.html").render(roadmap=context)
+    html = environment(OutputChoices()).get_template("_roadmap.html").render(roadmap=context,
+                                                                             system_names={})
     assert "<script>alert" not in html and "&lt;script&gt;" in html
     assert html.count('class="clash"') == 4            # two clashes, in aa's and the pair's
     assert "<strong>2 clashes</strong> flagged across 3 timelines" in html
@@ -147,3 +149,24 @@ def test_a_contract_without_an_end_is_placed_only_by_its_extension(tmp_path):
         ("2027-05-31", "cc/OPEN", False)]           # the rolling contract renews it
     assert cc["items"][0]["reasons"] == [
         "Contract cc/OPEN with MHR has no end recorded and can be extended to 2027-05-31."]
+
+
+def test_the_report_has_a_roadmap_page_in_words(tmp_path):
+    """The samples' run writes report/roadmap.html, linked from the board pack, its dates
+    as people write them."""
+    import re
+    import subprocess
+    import sys
+
+    from estate_testing import REPO
+
+    out = tmp_path / "out"
+    run = subprocess.run([sys.executable, "-m", "estate", "analyse", str(REPO / "inventories"),
+                          "-o", str(out), "--maps", "none", "--as-of", "2026-12-04", "--no-cache"],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    page = (out / "report" / "roadmap.html").read_text(encoding="utf-8")
+    assert 'href="report/roadmap.html"' in (out / "report.html").read_text(encoding="utf-8")
+    assert "What is due to happen from 4 December 2026" in page
+    cells = re.findall(r'<td data-sort="(\d{4}-\d{2}-\d{2})">([^<]*)</td>', page)
+    assert cells and not [shown for _, shown in cells if re.fullmatch(r"\d{4}-\d{2}-\d{2}", shown)]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Iterator, Optional
 
-from estate.render.roadmap import roadmap_sheet
+from estate.render.register.roadmap import roadmap_sheet
 from estate.render.register.base import (AMBER, REASONS, RED, Col, Context, Sheet, as_number,
                                          column_range, counts, dates_before, dates_between,
                                          items, joined, rag, reasons, score_scale)

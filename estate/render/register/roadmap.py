@@ -1,0 +1,23 @@
+"""The register's "Roadmap" sheet: the rows of :func:`estate.render.roadmap.roadmap_view`,
+written like every other sheet (text cells inert, a table with filters)."""
+
+from __future__ import annotations
+
+from estate.render.register.base import Col, Sheet
+from estate.render.roadmap import roadmap_view
+
+ROADMAP_COLUMNS = [
+    Col("Timeline"), Col("Timeline id"), Col("Date", "date"), Col("Kind"), Col("Subject"),
+    Col("Name"), Col("Clash"), Col("Reasons"),
+]
+
+
+def _rows(findings: dict):
+    for r in roadmap_view(findings):
+        yield [r["timeline"], r["timeline_id"], r["date"], r["kind"], r["subject"], r["name"],
+               r["clash"] or None, " ".join(r["reasons"])]
+
+
+def roadmap_sheet(findings: dict) -> Sheet:
+    """The register's "Roadmap" sheet."""
+    return Sheet("Roadmap", ROADMAP_COLUMNS, lambda: _rows(findings))
