@@ -620,8 +620,6 @@ def check(result: ImportResult, outdir, extra_paths: Iterable = ()) -> list:
     for p in estate.problems:
         if p.severity == "info" or p.file not in where:
             continue
-        if p.code == "E120" and p.message.endswith("missing required field 'end'"):
-            continue        # SPEC 1.1: a contract's end is optional (unknown or rolling)
         doc = where[p.file]
         origin = []
         if p.where and len(p.where) >= 2 and p.where[0] in SECTIONS and isinstance(p.where[1], int):
