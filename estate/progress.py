@@ -61,6 +61,11 @@ class Bar(Progress):
     """One line per stage, redrawn in place: ``read   [#####.....]  210/514  3.2s``.
 
     Redraws at most ten times a second; the finished line stays, with its time.
+
+    Ours rather than ``click.progressbar``: click's bar needs its length up front (it
+    refuses a stage whose total is unknown, which the loader's first stage is) and owns
+    the loop it wraps, while the library reports progress from inside its own loops
+    through ``begin``/``advance``/``end``; the 30 lines here do exactly that.
     """
 
     WIDTH = 30
