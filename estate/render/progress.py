@@ -51,10 +51,18 @@ def _change(before, after, money_field: bool) -> str:
     return f"{word} {money(abs(delta)) if money_field else num(abs(delta))}"
 
 
-def _field(name: str, change: dict) -> str:
+def _field(name: str, change: dict, names) -> str:
+    """``annual cost £90,000 → £75,000``: catalogue products, vendors and lines by name."""
     label = FIELD_LABELS.get(name, name.replace("data.", "").replace("_", " "))
     is_money = name in MONEY_FIELDS
-    return f"{label} {_text(change['before'], is_money)} → {_text(change['after'], is_money)}"
+    named = {"product": names.product, "vendor": names.vendor, "supplier": names.vendor,
+             "supports": names.line}.get(name)
+
+    def text(value):
+        if named is not None and value is not None:
+            value = [named(v) for v in value] if isinstance(value, list) else named(value)
+        return _text(value, is_money)
+    return f"{label} {text(change['before'])} → {text(change['after'])}"
 
 
 def since_text(progress: dict) -> str:
@@ -78,7 +86,7 @@ def _councils(progress: dict, name, names) -> list:
         entry(aid)["changes"].append("No longer in the inventories.")
     for c in progress["authorities"]["changed"]:
         entry(c["id"])["changes"].append(
-            "Council details changed: " + "; ".join(_field(k, v) for k, v in c["fields"].items()) + ".")
+            "Council details changed: " + "; ".join(_field(k, v, names) for k, v in c["fields"].items()) + ".")
     for kind, one in (("systems", "system"), ("contracts", "contract")):
         part = progress[kind]
         for verb, key in (("added", "added"), ("removed", "removed")):
@@ -91,9 +99,10 @@ def _councils(progress: dict, name, names) -> list:
         for c in part["changed"]:
             entry(c["id"].partition("/")[0])["changes"].append(
                 f"{one.capitalize()} {name(c['id'])}: "
-                + "; ".join(_field(k, v) for k, v in c["fields"].items()) + ".")
+                + "; ".join(_field(k, v, names) for k, v in c["fields"].items()) + ".")
     for aid, moved in progress["findings"]["councils"].items():
-        figures = [f"{label} {_text(moved[k]['before'], m)} → {_text(moved[k]['after'], m)}"
+        figures = [f"{label} {_text(moved[k]['before'], m) if moved[k]['before'] is not None else 'none'}"
+                   f" → {_text(moved[k]['after'], m) if moved[k]['after'] is not None else 'none'}"
                    for k, label, m in (("systems", "systems", False),
                                        ("annual_cost", "annual cost", True)) if k in moved]
         if figures and aid in out:

@@ -99,11 +99,11 @@ def _names(before: Snapshot, after: Snapshot, result: dict) -> dict:
     names: dict = {}
     for snap in (before, after):
         for a in snap.estate.authorities.values():
-            records = [(a.id, a)] + [(s.qid, s) for s in a.systems.values()] \
-                + [(c.qid, c) for c in a.contracts.values()]
-            for key, record in records:
+            records = [(a.id, a.name), *((s.qid, s.name) for s in a.systems.values()),
+                       *((c.qid, f"{c.id} with {c.supplier}") for c in a.contracts.values())]
+            for key, name in records:
                 if key in ids:
-                    names[key] = getattr(record, "name", None) or names.get(key) or key
+                    names[key] = name or names.get(key) or key
     return {k: names.get(k, k) for k in sorted(ids)}
 
 
