@@ -72,7 +72,11 @@ def baseline_of(paths, baseline_paths=(), since: Optional[str] = None) -> Option
         return None
     commits, date = [], None
     for path in paths:
-        top = repository_of(Path(path).resolve())
+        try:
+            top = repository_of(Path(path).resolve())
+        except UsageError:
+            raise UsageError(f"--since: {path} is not in a git repository",
+                             hint="give the earlier inventories with --baseline PATH instead") from None
         try:
             sha = _git(["rev-parse", "--verify", "--quiet", f"{since}^{{commit}}"], top)
         except UsageError:

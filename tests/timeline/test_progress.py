@@ -132,6 +132,9 @@ def test_both_options_or_an_unknown_revision_are_usage_errors(tmp_path):
     assert "unknown revision 'no-such-rev'" in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "out").exists()
+    result = run("analyse", after, "-o", tmp_path / "out", "--since", "HEAD")
+    assert result.exit_code == 2
+    assert f"--since: {after} is not in a git repository" in result.output
 
 
 def test_a_different_baseline_is_not_skipped_as_nothing_changed(tmp_path):
@@ -160,3 +163,14 @@ def test_hostile_names_are_inert_on_the_page(tmp_path):
     html = (out / "report" / "progress.html").read_text(encoding="utf-8")
     assert hostile not in html
     assert "1 system removed: &lt;script&gt;alert(1)&lt;/script&gt;." in html
+
+
+def test_an_invalid_baseline_is_reported_with_its_file_and_line_and_writes_nothing(tmp_path):
+    _, after = snapshots(tmp_path)
+    bad = write_inventory(tmp_path / "bad", "alpha.yaml", "kind: authority\nauthority: {id: x}\n")
+    out = tmp_path / "out"
+    result = run("analyse", after, "-o", out, "--baseline", bad.parent, "--no-cache")
+    assert result.exit_code == 1
+    assert f"{bad}:2:" in result.output
+    assert "Traceback" not in result.output
+    assert not (out / "analysis.json").exists()
