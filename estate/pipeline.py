@@ -38,6 +38,9 @@ from estate.progress import Progress, as_progress
 from estate.publish import Publication, check_inputs
 from estate.reuse import (MapReuse, RunRecord, RunRecords, current, drawing_identity,
                           files_written, input_digests, run_key)
+from estate.timeline.baseline import progress as progress_since
+from estate.timeline.diff import record_views
+from estate.timeline.snapshot import Snapshot
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +106,7 @@ def run_analyses(estate, settings: Settings, *, progress=None, timings: Optional
 
 def analyse(paths, outdir, settings: Settings, *, choices: Optional[OutputChoices] = None,
             strict: bool = False, jobs: int = 1, outputs: Optional[set] = None, progress=None,
-            cache=None, force: bool = False) -> Result:
+            cache=None, force: bool = False, baseline=None) -> Result:
     """Analyse the inventories under ``paths`` and write the outputs into ``outdir``.
 
     ``settings`` are the analyses' thresholds and ``as_of``, the run's "today" (published
@@ -115,13 +118,14 @@ def analyse(paths, outdir, settings: Settings, *, choices: Optional[OutputChoice
     completed run into ``outdir``, whose outputs are untouched, rewrites nothing
     (:mod:`estate.reuse`; ``Result.reused``) unless ``force``; unchanged maps are not
     drawn again.  ``progress`` is a :class:`~estate.progress.Progress` or a function
-    ``f(stage, done, total)``.
+    ``f(stage, done, total)``.  ``baseline`` (a :class:`~estate.timeline.baseline.Baseline`,
+    or None) is the earlier snapshot the findings' ``progress`` compares with.
     """
     timings: dict = {}
     progress = _Clock(as_progress(progress), timings)
     try:
         return _analyse(paths, outdir, settings, choices or OutputChoices(), strict, jobs,
-                        outputs or DEFAULT_OUTPUTS, progress, cache, force, timings)
+                        outputs or DEFAULT_OUTPUTS, progress, cache, force, timings, baseline)
     finally:
         gc.unfreeze()
         if cache is not None:
@@ -131,7 +135,7 @@ def analyse(paths, outdir, settings: Settings, *, choices: Optional[OutputChoice
 
 
 def _analyse(paths, outdir, settings, choices, strict, jobs, outputs, progress, cache, force,
-             timings) -> Result:
+             timings, baseline=None) -> Result:
     outdir = Path(outdir)
     check_inputs(outdir, paths)
     # the folder is this run's from here on: a second run into it refuses at once
@@ -140,7 +144,8 @@ def _analyse(paths, outdir, settings, choices, strict, jobs, outputs, progress, 
         if cache is not None:
             with _timed(timings, "reuse:check"):
                 records = RunRecords(cache.root)
-                key = run_key(input_digests(discover(paths)), settings, choices, outputs, strict)
+                key = run_key(input_digests(discover(paths)), settings, choices, outputs, strict,
+                              baseline.identity() if baseline else None)
                 earlier = records.get(outdir)
             if not force and current(earlier, key):
                 return Result(None, None, {"summary": earlier.summary}, notes=earlier.notes,
@@ -150,8 +155,14 @@ def _analyse(paths, outdir, settings, choices, strict, jobs, outputs, progress, 
         with _timed(timings, "load"):
             estate = load_valid(paths, strict, jobs=jobs, cache=cache, progress=progress)
         gc.freeze()
+        views = record_views(estate) if baseline else None     # before the plan moves any status
         graph, findings = run_analyses(estate, settings, progress=progress, timings=timings,
                                        freeze=True)
+        findings["progress"] = None
+        if baseline:
+            with _timed(timings, "progress"):
+                now = Snapshot(",".join(map(str, paths)), estate, findings, views)
+                findings["progress"] = progress_since(baseline, baseline.load(paths, settings), now)
         gc.freeze()         # the findings, too, live to the end of the run
         result = Result(estate, graph, findings, timings=timings,
                         warnings=sum(1 for p in estate.problems if p.severity == "warning"))

@@ -9,6 +9,7 @@ of every file it wrote.  The key is a SHA-256 over everything the outputs depend
   included: a run on another day, with the default ``--as-of`` of today, is a different
   run);
 * the outputs asked for, ``--strict``, and the files of a ``--templates`` folder;
+* the baseline of ``--baseline`` (its files' bytes) or ``--since`` (the commit);
 * estate itself: its version and the bytes of its own source, templates and catalogue,
   so that a changed or upgraded estate never reuses an older run's outputs;
 * the Graphviz ``dot`` found on the path (its location, size and time), when maps are drawn.
@@ -94,10 +95,12 @@ def _tree_digest(folder, seed: bytes = b"", keep=lambda path: True) -> str:
     return h.hexdigest()
 
 
-def run_key(inputs: Iterable[tuple], settings, choices, outputs: Iterable[str], strict: bool) -> str:
+def run_key(inputs: Iterable[tuple], settings, choices, outputs: Iterable[str], strict: bool,
+            baseline: Optional[dict] = None) -> str:
     """The key of a run: ``inputs`` are ``(path, sha256 of the bytes)`` in reading order;
     ``settings`` and ``choices`` the run's :class:`~estate.config.Settings` and
-    :class:`~estate.choices.OutputChoices`."""
+    :class:`~estate.choices.OutputChoices`; ``baseline`` what the run's ``--baseline`` or
+    ``--since`` stands for (:meth:`~estate.timeline.baseline.Baseline.identity`)."""
     parts = {
         "format": RECORD_FORMAT,
         "estate": code_fingerprint(),
@@ -108,6 +111,7 @@ def run_key(inputs: Iterable[tuple], settings, choices, outputs: Iterable[str], 
         "templates": _tree_digest(choices.templates) if choices.templates else None,
         "graphviz": graphviz_identity() if "maps" in outputs and choices.maps != "none" else None,
         "inputs": [list(pair) for pair in inputs],
+        "baseline": baseline,
     }
     text = json.dumps(parts, sort_keys=True, default=str, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

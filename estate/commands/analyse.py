@@ -10,7 +10,8 @@ import signal
 import click
 
 from estate.choices import MAP_CHOICES, map_formats as parse_map_formats
-from estate.commands.options import analysis_options, paths_argument, run_settings, strict_option
+from estate.commands.options import (analysis_options, baseline_options, paths_argument, run_settings,
+                                     strict_option)
 from estate.errors import Interrupted, UsageError
 from estate.render.filters import plural
 
@@ -52,21 +53,24 @@ def _formats(ctx, param, value):
 @click.option("--force", is_flag=True,
               help="Rewrite every output even when nothing has changed since the last run.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@baseline_options
 def analyse(paths, outdir, as_of, config_path, window_months, strict, jobs, maps, map_formats,
-            templates, cache_dir, no_cache, force, quiet):
+            templates, cache_dir, no_cache, force, quiet, baseline_paths, since):
     """Analyse inventories and write analysis.json, register.xlsx, report.html and maps/."""
     from estate.model.parse_cache import ParseCache
     from estate.pipeline import analyse as run
     from estate.progress import for_stream
+    from estate.timeline.baseline import baseline_of
 
     settings, choices = run_settings(paths, config_path, as_of=as_of, window_months=window_months,
                                      maps=maps, map_formats=map_formats, templates=templates)
+    baseline = baseline_of(paths, baseline_paths, since)
     cache = None if no_cache else ParseCache(cache_dir)
     try:
         with _terminate_as_interrupt(), _warnings_at_the_end():
             result = run(paths, outdir, settings, choices=choices, strict=strict,
                          jobs=jobs or os.cpu_count() or 1, cache=cache,
-                         progress=for_stream(quiet=quiet), force=force)
+                         progress=for_stream(quiet=quiet), force=force, baseline=baseline)
     except KeyboardInterrupt:
         raise Interrupted(f"interrupted; {outdir} left as it was") from None
     if quiet:

@@ -65,3 +65,15 @@ def run_settings(paths, config_path: Optional[str], **overrides) -> tuple[Settin
     choices = choices.replace(**{k: v for k, v in overrides.items() if k in CHOICES})
     return settings, choices
 
+
+
+def baseline_options(func):
+    """``--baseline PATH`` (repeatable) and ``--since REV``: the earlier snapshot a run
+    reports its progress against (:mod:`estate.timeline.baseline`)."""
+    func = click.option(
+        "--since", "since", metavar="REV",
+        help="Report progress since this git revision of the same inventories.")(func)
+    return click.option(
+        "--baseline", "baseline_paths", multiple=True, metavar="PATH",
+        type=click.Path(exists=True, dir_okay=True, readable=True),
+        help="Report progress since these earlier inventories (a folder or file; repeatable).")(func)

@@ -48,6 +48,9 @@ The context (every key; ``docs/report.md`` documents each in full):
 ``pages``
     ``[{id, href, title, template, summary, council}]``: the detail pages written
     beside ``report.html`` (``report/<page>.html``), councils last.
+``progress``
+    the "Progress since ..." page (:func:`estate.render.progress.progress_context`),
+    ``None`` when the run had no ``--baseline`` or ``--since``.
 ``page``, ``root``
     the detail page being rendered (``None`` for the board pack) and the way back
     to the output folder (``""`` or ``"../"``).
@@ -128,6 +131,7 @@ from estate.output import atomic_path
 from estate.render.filters import (contract_ends, date_text, long_date, money, money_round, money_short, num,
                                    pct, plural, words)
 from estate.render import report_sections, views
+from estate.render.progress import progress_context, progress_page
 from estate.render.report_board import (board_sections, by_council, council_lines, council_page, decisions,
                                         detail_pages, groups)
 from estate.render.report_maps import MAX_EMBEDDED_BYTES, MAX_EMBEDDED_MAPS, MAX_INLINE_SVG, _maps
@@ -316,6 +320,9 @@ def report_context(estate, findings: dict, maps: list, settings, *,
     council_list = ([{"id": a.id, "name": a.name} for a in estate.authorities.values()] if estate is not None
                     else [{"id": c["id"], "name": c["name"]} for c in councils["rows"]])
     pages = detail_pages(council_list)
+    progress = progress_context(findings, names)    # None without --baseline or --since
+    if progress:
+        pages.insert(0, progress_page(progress))
     context = {
         "title": "IT estate report",
         "subtitle": _subtitle(council_names, summary),
@@ -358,6 +365,7 @@ def report_context(estate, findings: dict, maps: list, settings, *,
         "print_rows": PRINT_ROWS,
         "screen_rows": report_sections.SCREEN_ROWS,
         "pages": pages,
+        "progress": progress,
         "page": None,
         "root": "",
     }
