@@ -2,7 +2,7 @@
 
 The engine runs through :mod:`subprocess` rather than ``graphviz.pipe`` (version 0.21):
 ``pipe`` takes no timeout, and a map that runs away must be killed after
-:data:`RENDER_TIMEOUT`; and it writes one format a run, where one ``dot -Tsvg -Tpng``
+:func:`map_timeout`; and it writes one format a run, where one ``dot -Tsvg -Tpng``
 run lays the map out once for both.  The ``graphviz`` package names the engines and
 formats Graphviz knows (``graphviz.ENGINES``, ``graphviz.FORMATS``), which are checked here.
 """
@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import time
 from pathlib import Path
+from typing import Optional
 
 import graphviz
 
@@ -25,8 +26,13 @@ from estate.render.maps.style import Map
 
 log = logging.getLogger(__name__)
 
-#: seconds one Graphviz run may take before it is killed
-RENDER_TIMEOUT = 10.0
+#: seconds any Graphviz run may take before it is killed, however small the map
+RENDER_TIMEOUT = 30.0
+#: seconds allowed on top of :data:`RENDER_TIMEOUT` for each node, and each edge, of a map
+TIMEOUT_PER_NODE = 0.05
+TIMEOUT_PER_EDGE = 0.02
+#: the longest any one map may take, however big
+MAX_TIMEOUT = 600.0
 #: Graphviz runs in parallel (threads that wait on subprocesses)
 MAX_WORKERS = 4
 #: formats Graphviz is asked for besides dot and svg
@@ -39,6 +45,26 @@ def dot_available() -> bool:
 
 
 # ---- rendering -----------------------------------------------------------------------
+
+def map_timeout(source: str) -> float:
+    """Seconds Graphviz may take to draw the DOT text ``source``: :data:`RENDER_TIMEOUT`
+    + :data:`TIMEOUT_PER_NODE` x nodes + :data:`TIMEOUT_PER_EDGE` x edges, at most
+    :data:`MAX_TIMEOUT`.
+
+    Edges are the lines with an ``->``; nodes the other lines ending in an attribute
+    list (the ``graph``/``node``/``edge`` defaults of the map and its clusters count too:
+    a fraction of a second).  Wall-clock seconds, generous enough that a busy machine running
+    several maps at once does not run a healthy map out of time: a run stopped by it is
+    a map that would take minutes anyway.
+    """
+    edges = nodes = 0
+    for line in source.splitlines():
+        if '" -> "' in line:
+            edges += 1
+        elif line.endswith("]"):
+            nodes += 1
+    return min(MAX_TIMEOUT, RENDER_TIMEOUT + TIMEOUT_PER_NODE * nodes + TIMEOUT_PER_EDGE * edges)
+
 
 def _formats(choices) -> list[str]:
     wanted = ["svg", *[str(f).strip().lower() for f in (choices.map_formats or ())]]
@@ -80,7 +106,8 @@ def run_graphviz(source: str, engine: str, outputs: dict, timeout: float) -> Non
             log.debug("%s: %s", engine, done.stderr.decode("utf-8", "replace").strip())
 
 
-def _render_one(m: Map, stem: str, outdir: Path, formats: list, timeout: float, reuse=None) -> dict:
+def _render_one(m: Map, stem: str, outdir: Path, formats: list, timeout: Optional[float],
+                reuse=None) -> dict:
     if reuse is not None:
         earlier = reuse.lookup(stem, m.source, formats)
         if earlier is not None:
@@ -94,13 +121,14 @@ def _render_one(m: Map, stem: str, outdir: Path, formats: list, timeout: float, 
     result = {"id": m.id, "kind": m.kind, "title": m.title, "description": m.description,
               "files": files, "engine": m.engine}
     started = time.perf_counter()
+    limit = map_timeout(m.source) if timeout is None else timeout
     engines = [m.engine] + [e for e in ("osage", "sfdp") if e != m.engine]
     for engine in engines:
         try:
-            run_graphviz(m.source, engine, outputs, timeout)
+            run_graphviz(m.source, engine, outputs, limit)
         except subprocess.TimeoutExpired:
-            log.warning("map %s: %s ran out of time after %.0f s", m.id, engine, timeout)
-            result["error"] = f"{engine} took longer than {timeout:.0f} s"
+            log.warning("map %s: %s ran out of time after %.0f s", m.id, engine, limit)
+            result["error"] = f"{engine} took longer than {limit:.0f} s"
             continue
         except (OSError, RuntimeError) as exc:
             log.warning("map %s: %s failed: %s", m.id, engine, exc)
