@@ -925,3 +925,15 @@ def test_failed_maps_note_counts_and_names_them():
     note = failed_maps_note([{"id": "a", "error": "dot took longer than 31 s"}, {"id": "b"},
                              {"id": "c", "error": "sfdp failed: boom"}])
     assert note.startswith("2 maps could not be drawn: a (dot took longer than 31 s); c (sfdp failed: boom)")
+
+
+@pytest.mark.skipif(shutil.which("sh") is None, reason="no POSIX shell to limit CPU time with")
+def test_graphviz_runs_are_limited_in_cpu_time_not_only_wall_clock():
+    import sys
+    import time
+    from estate.render.maps.engine import _cpu_limited
+    spin = [sys.executable, "-c", "while True: pass"]
+    started = time.perf_counter()
+    done = subprocess.run(_cpu_limited(spin, 0.2), timeout=60)    # rounded up to 1 CPU second
+    assert done.returncode < 0                                      # killed by the kernel's limit
+    assert 0.5 < time.perf_counter() - started < 30

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
+import os
 import shutil
+import signal
 import subprocess
 import time
 from pathlib import Path
@@ -33,6 +36,9 @@ TIMEOUT_PER_NODE = 0.05
 TIMEOUT_PER_EDGE = 0.02
 #: the longest any one map may take, however big
 MAX_TIMEOUT = 600.0
+#: a run limited to N CPU seconds is also stopped after this many times N wall-clock
+#: seconds (a Graphviz run that waits, rather than computes, never reaches its CPU limit)
+WALL_FACTOR = 4
 #: Graphviz runs in parallel (threads that wait on subprocesses)
 MAX_WORKERS = 4
 #: formats Graphviz is asked for besides dot and svg
@@ -53,9 +59,9 @@ def map_timeout(source: str) -> float:
 
     Edges are the lines with an ``->``; nodes the other lines ending in an attribute
     list (the ``graph``/``node``/``edge`` defaults of the map and its clusters count too:
-    a fraction of a second).  Wall-clock seconds, generous enough that a busy machine running
-    several maps at once does not run a healthy map out of time: a run stopped by it is
-    a map that would take minutes anyway.
+    a fraction of a second).  CPU seconds where :func:`run_graphviz` can limit them, so a
+    busy machine running several maps at once does not run a healthy map out of time;
+    the allowance is generous: a run stopped by it is a map that would take minutes.
     """
     edges = nodes = 0
     for line in source.splitlines():
@@ -90,8 +96,23 @@ def _stem(m: Map, seen: set) -> str:
     return stem
 
 
+def _cpu_limited(cmd: list, seconds: float) -> list:
+    """``cmd`` run with at most ``seconds`` of CPU time (rounded up to whole seconds), the
+    kernel's limit set by ``ulimit -t`` in a POSIX shell that then becomes the command;
+    ``cmd`` as it is where there is no such shell (Windows)."""
+    shell = shutil.which("sh") if os.name == "posix" else None
+    if shell is None:
+        return cmd
+    return [shell, "-c", 'ulimit -t "$1" && shift && exec "$@"', "sh", str(max(1, math.ceil(seconds))), *cmd]
+
+
 def run_graphviz(source: str, engine: str, outputs: dict, timeout: float) -> None:
-    """Lay out ``source`` once with ``engine`` and write each ``{format: path}`` atomically."""
+    """Lay out ``source`` once with ``engine`` and write each ``{format: path}`` atomically.
+
+    ``timeout``: the CPU seconds the run may use (on POSIX; its wall clock may run to
+    :data:`WALL_FACTOR` times that, so a busy machine does not stop a healthy map), or
+    wall-clock seconds where CPU time cannot be limited.  Past it: ``TimeoutExpired``.
+    """
     if engine not in graphviz.ENGINES or not set(outputs) <= graphviz.FORMATS:
         raise RuntimeError(f"Graphviz has no engine {engine!r} or format among {sorted(outputs)}")
     with contextlib.ExitStack() as stack:
@@ -99,7 +120,11 @@ def run_graphviz(source: str, engine: str, outputs: dict, timeout: float) -> Non
         for fmt, path in outputs.items():
             tmp = stack.enter_context(atomic_path(path, suffix=f".{fmt}"))
             cmd += [f"-T{fmt}", "-o", str(tmp)]
-        done = subprocess.run(cmd, input=source.encode("utf-8"), capture_output=True, timeout=timeout)
+        limited = _cpu_limited(cmd, timeout)
+        wall = timeout * WALL_FACTOR if limited != cmd else timeout
+        done = subprocess.run(limited, input=source.encode("utf-8"), capture_output=True, timeout=wall)
+        if limited != cmd and done.returncode in (-signal.SIGKILL, -getattr(signal, "SIGXCPU", signal.SIGKILL)):
+            raise subprocess.TimeoutExpired(cmd, timeout)       # its CPU time ran out
         if done.returncode != 0:
             raise RuntimeError(done.stderr.decode("utf-8", "replace").strip() or f"{engine} failed")
         if done.stderr:
