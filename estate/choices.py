@@ -23,15 +23,16 @@ import yaml
 from estate.errors import UsageError
 
 #: which maps ``--maps`` can ask for
-MAP_CHOICES = ("all", "councils", "partnerships", "none")
+MAP_CHOICES = ("auto", "all", "councils", "partnerships", "none")
 #: formats Graphviz draws besides the ``.dot`` text of each map
 MAP_FORMATS = ("svg", "png", "pdf")
 
 
 @dataclass(frozen=True)
 class OutputChoices:
-    #: which maps to draw: all | councils | partnerships | none (`--maps`)
-    maps: str = "all"
+    #: which maps to draw: auto | all | councils | partnerships | none (`--maps`); auto
+    #: draws every map for a small estate and the overviews only for a national one
+    maps: str = "auto"
     #: map formats written beside each .dot: svg, png, pdf (`--map-format`)
     map_formats: tuple = ("svg",)
     #: a folder of report templates overriding the built-in ones (`--templates`)

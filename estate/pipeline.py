@@ -233,6 +233,9 @@ def _write(result: Result, work: Path, settings, choices, outputs, jobs, progres
         result.written.append(work / "maps")
     if "maps" in outputs:
         progress.advance()
+        from estate.render.maps import failed_maps_note
+        if failed_maps_note(maps):      # never silently missing: named in the summary
+            result.notes.append(failed_maps_note(maps))
     if "report" in outputs:
         from estate.render.html import write_report
         with _timed(timings, "write:report.html"):

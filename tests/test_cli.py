@@ -176,7 +176,7 @@ def test_output_choices_in_the_settings_file_are_not_published_as_settings(runne
 
 
 @pytest.mark.parametrize("text,message", [
-    ("maps: some\n", "setting 'maps' must be one of all, councils, partnerships, none"),
+    ("maps: some\n", "setting 'maps' must be one of auto, all, councils, partnerships, none"),
     ("map_formats: [svg, bmp]\n", "unknown map format bmp"),
     ("templates: 3\n", "setting 'templates' must be a folder name"),
 ])

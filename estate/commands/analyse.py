@@ -40,7 +40,8 @@ def _formats(ctx, param, value):
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
               help="Worker processes for parsing [number of CPUs].")
 @click.option("--maps", "maps", type=click.Choice(MAP_CHOICES),
-              help="Which maps to draw [all].")
+              help="Which maps to draw [auto: every map up to 20 councils, beyond that the "
+                   "landscape, region overviews and partnership maps].")
 @click.option("--map-format", "map_formats", callback=_formats,
               help="Map formats besides .dot, comma-separated: svg,png,pdf [svg].")
 @click.option("--templates", "templates", type=click.Path(exists=True, file_okay=False),

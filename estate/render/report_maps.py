@@ -56,7 +56,8 @@ def _map(m: dict, base: Path, embed: bool = True) -> dict:
            "files": [{"format": str(k), "href": str(v)} for k, v in sorted(files.items()) if v]}
     rel = files.get("svg")
     if not rel:
-        out["note"] = "No SVG was drawn for this map."
+        out["note"] = (f"Graphviz could not draw this map ({m['error']}); its .dot file is beside the report."
+                       if m.get("error") else "No SVG was drawn for this map.")
         return out
     if not embed:
         out["note"] = (f"Not embedded, to keep this report a size a browser opens (at most "

@@ -779,3 +779,161 @@ def test_a_long_landscape_is_cut_into_sheets(trio, monkeypatch):
     assert len(sheets) == whole.stats["rows"] > 1
     assert [m.id for m in sheets][:2] == ["landscape", "landscape--2"]
     assert sheets[-1].title.endswith(f"(sheet {len(sheets)} of {len(sheets)})")
+
+
+# --------------------------------------------------------------------------- auto: maps sized to the estate
+
+def test_auto_draws_every_map_for_a_small_estate(trio):
+    def ids(choice):
+        return [m.id for m in build_maps(*trio, FINDINGS, OutputChoices(maps=choice))]
+
+    assert OutputChoices().maps == "auto"
+    assert ids("auto") == ids("all")                       # 3 councils: all of them
+    assert {"council-alpha", "council-beta", "council-gamma", "region-north"} <= set(ids("auto"))
+
+
+def council_yaml(n: int, region: str, product: str) -> str:
+    return f"""
+kind: authority
+authority:
+  id: c{n:02d}
+  name: Council {n:02d}
+  region: {region}
+lines_of_business:
+  - {{id: council-tax}}
+systems:
+  - id: rb
+    name: Revenues
+    product: {product}
+    hosting: on-premise
+    supports: [council-tax]
+"""
+
+
+@pytest.fixture
+def national(mini):
+    """21 councils: c01-c03 in North, c04-c21 in South."""
+    return mini({f"c{n:02d}.yaml": council_yaml(n, "North" if n <= 3 else "South", f"P{n}")
+                 for n in range(1, 22)})
+
+
+#: c01, c02, c03 share Iworld; c01 and c02 also share Civica Pay; c04-c05 share Academy
+NATIONAL_SHARED = {"shared_products": [
+    {"product": "iworld", "product_name": "iWorld", "authorities": ["c01", "c02", "c03"],
+     "systems": ["c01/rb", "c02/rb", "c03/rb"]},
+    {"product": "civica-pay", "product_name": "Civica Pay", "authorities": ["c02", "c01"],
+     "systems": ["c01/rb", "c02/rb"]},
+    {"product": "academy", "product_name": "Academy", "authorities": ["c04", "c05", "c99"],
+     "systems": ["c04/rb", "c05/rb"]},
+]}
+
+
+def test_auto_draws_overviews_only_beyond_twenty_councils(national):
+    found = build_maps(*national, NATIONAL_SHARED, OutputChoices())
+    assert sorted({m.kind for m in found}) == ["landscape", "region"]
+    assert [m.id for m in found if m.kind == "region"] == ["region-north", "region-south"]
+    kinds = {m.kind for m in build_maps(*national, NATIONAL_SHARED, OutputChoices(maps="all"))}
+    assert {"council", "region"} <= kinds                  # council maps still on request
+    assert {m.kind for m in build_maps(*national, NATIONAL_SHARED, OutputChoices(maps="councils"))} \
+        == {"council"}
+
+
+def test_region_overview_ties_councils_by_the_products_they_share(national):
+    north = the_map(*national, "region-north", findings=NATIONAL_SHARED)
+    assert north.engine == "neato" and north.stats["members"] == ["c01", "c02", "c03"]
+    source = north.source
+    for n in ("c01", "c02", "c03"):
+        assert f"Council {n[1:]}" in statement(source, f'"{n}" [')
+    # c01-c02 share two products, c01-c03 and c02-c03 one each
+    both = statement(source, '"c01" -> "c02" [')
+    assert attr(both, "penwidth") == "8" and attr(both, "label") == "2"      # the most: widest
+    assert attr(both, "tooltip") == "c01 and c02 share 2 products: Civica Pay, iWorld"
+    assert attr(statement(source, '"c01" -> "c03" ['), "penwidth") == "1"      # one product: thinnest
+    assert attr(statement(source, '"c02" -> "c03" ['), "tooltip") == "c02 and c03 share 1 product: iWorld"
+    assert source.count(" -> ") == 3 and north.stats["edges"] == 3
+    assert "|" not in source                               # no system nodes, councils only
+    south = the_map(*national, "region-south", findings=NATIONAL_SHARED)
+    assert south.stats["nodes"] == 18 and south.source.count(" -> ") == 1   # c04-c05 (c99 is elsewhere)
+
+
+def test_region_overview_pen_width_runs_from_one_product_to_the_most():
+    from estate.render.maps.region_overview import pen_width, shared_pairs
+    view = View(shared=[{"product": f"p{i}", "authorities": ["b", "a", "z"]} for i in range(12)])
+    assert shared_pairs(view, ["a", "b"]) == {("a", "b"): sorted(f"p{i}" for i in range(12))}
+    assert [pen_width(n, 43) for n in (1, 22, 43)] == [1.0, 4.5, 8.0]      # 1 + 7 x (n - 1) / 42
+    assert pen_width(1, 1) == 1.0
+
+
+def test_timeout_follows_the_size_of_the_map():
+    from estate.render.maps.engine import MAX_TIMEOUT, map_timeout
+    source = ('digraph "m" {\n  graph [rankdir="LR"]\n  node [shape="box"]\n  edge [color="grey"]\n'
+              '  "a" [label="A"]\n  "b" [label="B"]\n  "c"\n  "a" -> "b" [style="dashed"]\n'
+              '  "b" -> "c"\n}\n')
+    # 5 attribute lines that are not edges (graph, node, edge, a, b) and 2 edges
+    assert map_timeout(source) == pytest.approx(30 + 0.05 * 5 + 0.02 * 2)
+    big = "digraph g {\n" + "".join(f'  "n{i}" -> "n{i + 1}" [style="solid"]\n' for i in range(5000)) + "}\n"
+    assert map_timeout(big) == pytest.approx(30 + 0.02 * 5000)               # 130 s
+    assert map_timeout(big * 20) == MAX_TIMEOUT
+
+
+def test_each_map_gets_its_own_timeout_unless_one_is_given(trio, tmp_path, monkeypatch):
+    from estate.render.maps.engine import map_timeout
+    given = {}
+
+    def fake(source, engine, outputs, timeout):
+        given[source] = timeout
+        for path in outputs.values():
+            path.write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+
+    monkeypatch.setattr(maps.engine, "run_graphviz", fake)
+    render_maps(*trio, FINDINGS, tmp_path / "maps", OutputChoices(maps="councils"))
+    assert given and all(t == map_timeout(s) for s, t in given.items())
+    render_maps(*trio, FINDINGS, tmp_path / "again", OutputChoices(maps="councils"), timeout=2.5)
+    assert set(given.values()) == {2.5}
+
+
+def test_a_map_that_cannot_be_drawn_is_named_in_the_summary_and_the_report(trio, inventory, tmp_path,
+                                                                            monkeypatch):
+    from click.testing import CliRunner
+    from estate.cli import main
+    from estate_testing import MINI_CATALOGUE
+
+    def broken(source, engine, outputs, timeout):
+        if source.startswith('digraph "council-gamma"'):
+            raise RuntimeError("Error: syntax error in line 1")
+        for path in outputs.values():
+            path.write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+
+    monkeypatch.setattr(maps.engine, "run_graphviz", broken)
+    monkeypatch.setattr(maps, "dot_available", lambda: True)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["analyse", str(MINI_CATALOGUE), str(inventory.folder), "-o", str(out),
+                                       "--no-cache",
+                                       "--maps", "councils", "--as-of", "2026-04-01"])
+    assert result.exit_code == 0, result.output
+    assert ("estate: 1 map could not be drawn: council-gamma (sfdp failed: Error: syntax error in line 1); "
+            "each keeps its .dot file in maps/ and the report marks it") in result.stderr
+    assert (out / "maps" / "council-gamma.dot").exists() and not (out / "maps" / "council-gamma.svg").exists()
+    pages = [p.read_text(encoding="utf-8") for p in [out / "report.html", *(out / "report").rglob("*.html")]]
+    assert any("Graphviz could not draw this map (sfdp failed: Error: syntax error in line 1)" in page
+               for page in pages)
+
+
+def test_failed_maps_note_counts_and_names_them():
+    from estate.render.maps import failed_maps_note
+    assert failed_maps_note([{"id": "a"}, {"id": "b"}]) is None
+    note = failed_maps_note([{"id": "a", "error": "dot took longer than 31 s"}, {"id": "b"},
+                             {"id": "c", "error": "sfdp failed: boom"}])
+    assert note.startswith("2 maps could not be drawn: a (dot took longer than 31 s); c (sfdp failed: boom)")
+
+
+@pytest.mark.skipif(shutil.which("sh") is None, reason="no POSIX shell to limit CPU time with")
+def test_graphviz_runs_are_limited_in_cpu_time_not_only_wall_clock():
+    import sys
+    import time
+    from estate.render.maps.engine import _cpu_limited
+    spin = [sys.executable, "-c", "while True: pass"]
+    started = time.perf_counter()
+    done = subprocess.run(_cpu_limited(spin, 0.2), timeout=60)    # rounded up to 1 CPU second
+    assert done.returncode < 0                                      # killed by the kernel's limit
+    assert 0.5 < time.perf_counter() - started < 30

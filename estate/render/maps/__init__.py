@@ -7,13 +7,14 @@ map for the HTML report.  Which maps (``Settings.maps``):
 ==============  ==========================================================  =====================
 map             what it shows                                               drawn when maps is
 ==============  ==========================================================  =====================
-council         every system of one council, clustered by function and     all, councils
-                line of business, with its dependencies
-blast-radius    one top dependency hub and everything that depends on it   all, councils
-partnership     member councils side by side, one row per line of          all, partnerships
+council         every system of one council, clustered by function and     all, councils,
+                line of business, with its dependencies                     auto (<= 20 councils)
+blast-radius    one top dependency hub and everything that depends on it   the same
+partnership     member councils side by side, one row per line of          auto, all, partnerships
                 business that 2+ members run systems for
-region          the same for a region with 2+ councils                     all
-landscape       one table: lines of business x councils, cell = product    all, partnerships
+region          the same for a region with 2+ councils (above 20 councils:  auto, all
+                councils as nodes, shared products as ties)
+landscape       one table: lines of business x councils, cell = product    auto, all, partnerships
 ==============  ==========================================================  =====================
 
 Encoding, the same on every map (and in the legend drawn on every map):
@@ -43,10 +44,16 @@ dependencies between functions are bundled per (function, target) and only the
 :data:`BUNDLE_EDGES` biggest bundles drawn; above :data:`COLLAPSE_MAP` systems those
 without a dependency on the map fold into one count node per line of business; above
 :data:`SFDP_MAP` drawn nodes or :data:`SFDP_EDGES` drawn edges ``sfdp`` lays the map out.
-``splines=ortho`` is never used.  Every Graphviz run has a timeout
-(:data:`RENDER_TIMEOUT`, the 10 s budget of a map); a map that runs out of time (or crashes
-dot) is retried with ``osage`` (clusters packed, no ranking), then ``sfdp``, and a map
-that still fails keeps its ``.dot`` file and reports an ``error``.
+``splines=ortho`` is never used.  Every Graphviz run has a timeout that follows the size
+of the map (:func:`~estate.render.maps.engine.map_timeout`); a map that runs out of time
+(or crashes dot) is retried with ``osage`` (clusters packed, no ranking), then ``sfdp``,
+and a map that still fails keeps its ``.dot`` file and reports an ``error``, which the
+run's summary names (:func:`failed_maps_note`).
+
+``auto`` (the default) draws every map for an estate of at most :data:`AUTO_COUNCILS`
+councils; a bigger one gets the landscape, the partnership maps and the region
+overviews only.  Above :data:`AUTO_COUNCILS` councils a region map is the overview of
+:mod:`.region_overview` (councils as nodes, shared products as ties).
 
 The package, one concern a module: :mod:`.dot` (escaping and the DOT writer),
 :mod:`.style` (the encodings, the legend and the pieces every map shares),
@@ -74,10 +81,11 @@ from estate.render.maps.blast_radius import blast_radius_map
 from estate.render.maps.council import council_map
 from estate.render.maps.council_overview import council_maps
 from estate.render.maps.dot import Dot, Html, clean, esc, quote
-from estate.render.maps.engine import (FORMATS, MAX_WORKERS, RENDER_TIMEOUT, _formats, _render_one, _stem,
-                                       dot_available, run_graphviz)
+from estate.render.maps.engine import (FORMATS, MAX_WORKERS, _formats, _render_one, _stem,
+                                       dot_available, map_timeout, run_graphviz)
 from estate.render.maps.group import Group, group_map, group_maps
 from estate.render.maps.landscape import landscape_map, landscape_maps
+from estate.render.maps.region_overview import region_overview
 from estate.render.maps.style import (BIG_MAP, BUNDLE_EDGES, COLLAPSE_MAP, CONSOLIDATION_FILL, NOT_RATED_FILL,
                                       OTHER_PRODUCT_FILL, PRODUCT_PALETTE, RATING_FILL, SFDP_EDGES, SFDP_MAP,
                                       SHARED_COLOUR, STATUS_STYLE, VIA_STYLE, Map, View)
@@ -87,17 +95,25 @@ __all__ = ["render_maps", "build_maps", "iter_maps", "region_slug", "dot_availab
            "council_map", "group_map", "landscape_map", "blast_radius_map", "Map", "View", "Dot", "Html",
            "clean", "esc", "quote", "FORMATS", "BIG_MAP", "BUNDLE_EDGES", "COLLAPSE_MAP", "SFDP_MAP",
            "SFDP_EDGES", "CONSOLIDATION_FILL", "NOT_RATED_FILL", "OTHER_PRODUCT_FILL", "PRODUCT_PALETTE",
-           "RATING_FILL", "SHARED_COLOUR", "STATUS_STYLE", "VIA_STYLE", "MAP_CHOICES", "KIND_ORDER"]
+           "RATING_FILL", "SHARED_COLOUR", "STATUS_STYLE", "VIA_STYLE", "MAP_CHOICES", "KIND_ORDER", "AUTO_COUNCILS", "failed_maps_note",
+           "region_overview", "map_timeout"]
 
 log = logging.getLogger(__name__)
 
-#: which map kinds each value of Settings.maps draws
+#: councils an estate may have for ``auto`` to draw every map; beyond it, ``auto`` draws
+#: the landscape, the region overviews (:mod:`.region_overview`) and the partnership maps
+AUTO_COUNCILS = 20
+
+#: which map kinds each value of Settings.maps draws (``auto``: for an estate of at most
+#: :data:`AUTO_COUNCILS` councils; a bigger one draws :data:`AUTO_NATIONAL`)
 MAP_CHOICES = {
+    "auto": {"council", "blast-radius", "partnership", "region", "landscape"},
     "all": {"council", "blast-radius", "partnership", "region", "landscape"},
     "councils": {"council", "blast-radius"},
     "partnerships": {"partnership", "landscape"},
     "none": set(),
 }
+AUTO_NATIONAL = {"partnership", "region", "landscape"}
 KIND_ORDER = {"landscape": 0, "partnership": 1, "region": 2, "council": 3, "council-function": 3,
               "blast-radius": 4}
 
@@ -121,11 +137,12 @@ def iter_maps(estate, graph, findings: Optional[dict], choices) -> Iterator[Map]
     The renderer draws each as it comes and lets its DOT text go, so a national estate's
     maps (150 million characters for 400 councils) are never all in memory at once.
     """
-    choice = choices.maps or "all"
+    choice = choices.maps or "auto"
     if choice not in MAP_CHOICES:
-        log.warning("unknown maps setting %r; drawing all maps", choice)
-        choice = "all"
-    kinds = MAP_CHOICES[choice]
+        log.warning("unknown maps setting %r; drawing the maps auto chooses", choice)
+        choice = "auto"
+    national = len(estate.authorities) > AUTO_COUNCILS
+    kinds = AUTO_NATIONAL if choice == "auto" and national else MAP_CHOICES[choice]
     view = View.of(findings)
     if "landscape" in kinds and estate.authorities:
         yield from landscape_maps(estate, graph, view)
@@ -156,7 +173,11 @@ def iter_maps(estate, graph, findings: Optional[dict], choices) -> Iterator[Map]
                 used.add(slug)
                 planned.append((f"region-{slug}", slug, region, members))
         for _, slug, region, members in sorted(planned, key=lambda plan: plan[0]):
-            yield from group_maps(estate, view, Group("region", slug, region, tuple(members)))
+            group = Group("region", slug, region, tuple(members))
+            if national:
+                yield region_overview(estate, view, group)
+            else:
+                yield from group_maps(estate, view, group)
     if "council" in kinds:
         for aid in sorted(estate.authorities, key=lambda aid: f"council-{aid}"):
             yield from council_maps(estate, graph, view, aid)
@@ -169,14 +190,16 @@ def iter_maps(estate, graph, findings: Optional[dict], choices) -> Iterator[Map]
 
 
 def render_maps(estate, graph, findings, outdir: Path, choices, *, workers: Optional[int] = None,
-                timeout: float = RENDER_TIMEOUT, reuse=None) -> list[dict]:
+                timeout: Optional[float] = None, reuse=None) -> list[dict]:
     """Draw every map into ``outdir``; one dict per map (paths relative to ``outdir``'s parent).
 
     Each dict: ``id``, ``kind``, ``title``, ``description`` (one sentence of alt text),
     ``files`` (``{"dot": ..., "svg": ..., "png": ...}``), ``engine``, and ``error`` when
     Graphviz could not draw the map (its ``.dot`` file is still written).  ``reuse`` (an
     :class:`estate.reuse.MapReuse`) hands back maps an earlier run drew from the same DOT
-    text, whose files are untouched, instead of drawing them again.
+    text, whose files are untouched, instead of drawing them again.  ``timeout``: the
+    seconds each Graphviz run may take; by default each map's own, from its size
+    (:func:`~estate.render.maps.engine.map_timeout`).
     """
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
@@ -195,3 +218,15 @@ def render_maps(estate, graph, findings, outdir: Path, choices, *, workers: Opti
             futures.append(future)
             del m, future
     return [f.result() for f in futures]
+
+
+def failed_maps_note(results: list) -> Optional[str]:
+    """One line for the run's summary naming every map of ``results`` (what
+    :func:`render_maps` returned) that Graphviz could not draw, or ``None``."""
+    failed = [r for r in results if r.get("error")]
+    if not failed:
+        return None
+    shown = "; ".join(f"{r['id']} ({clean(r['error'], 120)})" for r in failed[:10])
+    more = f"; and {len(failed) - 10} more" if len(failed) > 10 else ""
+    return (f"{len(failed)} map{'s' if len(failed) != 1 else ''} could not be drawn: {shown}{more}; "
+            f"each keeps its .dot file in maps/ and the report marks it")
