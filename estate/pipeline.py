@@ -21,7 +21,6 @@ import json
 import logging
 import threading
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -29,10 +28,8 @@ from typing import Optional
 from estate import __version__
 from estate.choices import OutputChoices
 from estate.config import Settings
-from estate.errors import InventoryError
-from estate.model import build_graph, load
+from estate.findings import _timed, load_valid, run_analyses
 from estate.model.loader import discover
-from estate.model.target_state import as_planned
 from estate.output import write_json_stream
 from estate.progress import Progress, as_progress
 from estate.publish import Publication, check_inputs
@@ -55,53 +52,6 @@ class Result:
     notes: list = field(default_factory=list)     # things the user should know (stderr)
     warnings: int = 0                             # data-quality warnings in the inputs
     reused: Optional[str] = None                  # when set: nothing rewritten; the earlier run's time
-
-
-def make_strict(estate) -> None:
-    """Count the estate's warnings as errors (``--strict``)."""
-    for p in estate.problems:
-        if p.severity == "warning":
-            p.severity = "error"
-
-
-def check(estate, strict: bool = False) -> None:
-    """Raise :class:`InventoryError` when the estate has errors (or warnings, if strict)."""
-    if strict:
-        make_strict(estate)
-    if estate.errors:
-        raise InventoryError(estate.problems)
-
-
-def load_valid(paths, strict: bool = False, **options):
-    """The estate under ``paths`` (``options`` as :func:`estate.model.load` takes them);
-    raises :class:`InventoryError` when it is invalid."""
-    estate = load(paths, **options)
-    check(estate, strict)
-    return estate
-
-
-def run_analyses(estate, settings: Settings, *, progress=None, timings: Optional[dict] = None,
-                 freeze: bool = False) -> tuple:
-    """The estate's graph and the findings of every analysis: ``(graph, findings)``.
-
-    ``timings`` (a dict) receives the time of the graph and of each analysis.  With
-    ``freeze``, the graph is moved out of the garbage collector's sight before the
-    analyses run (``gc.freeze``; the caller unfreezes, as :func:`analyse` does).
-    """
-    from estate.analyses import ANALYSES, run_all
-    progress = as_progress(progress)
-    timings = {} if timings is None else timings
-    progress.begin("graph")
-    with _timed(timings, "graph"):
-        as_planned(estate, settings.as_of)
-        graph = build_graph(estate)
-    progress.end()
-    if freeze:
-        gc.freeze()
-    progress.begin("analyse", len(ANALYSES))
-    findings = run_all(estate, graph, settings, _Ticking(timings, progress))
-    progress.end()
-    return graph, findings
 
 
 def analyse(paths, outdir, settings: Settings, *, choices: Optional[OutputChoices] = None,
@@ -298,26 +248,4 @@ class _Clock(Progress):
         self.inner.end()
 
 
-class _Ticking(dict):
-    """The timings dictionary, advancing ``progress`` as each analysis records its time."""
-
-    def __init__(self, timings: dict, progress):
-        super().__init__()
-        self.timings, self.progress = timings, progress
-
-    def __setitem__(self, key, value):
-        super().__setitem__(key, value)
-        self.timings[key] = value
-        self.progress.advance()
-
-
 DEFAULT_OUTPUTS = frozenset({"maps", "register", "report"})
-
-
-@contextmanager
-def _timed(timings: dict, key: str):
-    started = time.perf_counter()
-    try:
-        yield
-    finally:
-        timings[key] = time.perf_counter() - started

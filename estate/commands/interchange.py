@@ -192,13 +192,13 @@ def import_ocds(paths, it_only, term_from_text, outdir, against, force, catalogu
 
 # ---------------------------------------------------------------------------- export
 def _load(paths, strict):
-    from estate.pipeline import load_valid
+    from estate.findings import load_valid
     return load_valid(paths, strict)
 
 
 def _findings(estate, paths, config_path, as_of):
     """The findings of the analyses, as ``estate analyse`` finds them, and the settings."""
-    from estate.pipeline import run_analyses
+    from estate.findings import run_analyses
     settings, _ = run_settings(paths, config_path, as_of=as_of)
     return run_analyses(estate, settings)[1], settings
 

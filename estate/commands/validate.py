@@ -22,7 +22,7 @@ def validate(paths, strict, fmt, verbose):
     Exits 0 when valid (warnings allowed), 1 when invalid.
     """
     from estate.model import load
-    from estate.pipeline import make_strict
+    from estate.findings import make_strict
     from estate.validation_report import format_problems, problems_json
 
     estate = load(paths)

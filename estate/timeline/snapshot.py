@@ -1,7 +1,7 @@
 """One side of a comparison: inventories on disk, or a git revision of them.
 
 A :class:`Snapshot` is a loaded, valid estate with its findings, computed by the
-pipeline's own function (:func:`estate.pipeline.run_analyses`), so a comparison sees
+pipeline's own function (:func:`estate.findings.run_analyses`), so a comparison sees
 exactly what ``estate analyse`` would report.  A git revision is read with ``git
 ls-tree`` and ``git show`` into a temporary folder, which is removed afterwards; the
 working tree, the index and ``HEAD`` are never touched.  Problems in a revision's files
@@ -34,7 +34,7 @@ def load_snapshot(paths, settings, label: str | None = None, rename=None) -> Sna
     """Load and analyse the inventories under ``paths``; invalid ones raise
     :class:`InventoryError`.  ``rename(path) -> str`` relabels the files in problems."""
     from estate.model import load
-    from estate.pipeline import run_analyses
+    from estate.findings import run_analyses
     from estate.timeline.diff import record_views
 
     estate = load([str(p) for p in paths])

@@ -7,7 +7,7 @@ import datetime as dt
 from estate.analyses.roadmap import find
 from estate.config import Settings
 from estate.model import load
-from estate.pipeline import run_analyses
+from estate.findings import run_analyses
 
 CATALOGUE = """\
 kind: catalogue

@@ -12,7 +12,7 @@ from estate.cli import main
 from estate.config import Settings
 from estate.model import load
 from estate.model.target_state import as_planned, plan_of
-from estate.pipeline import run_analyses
+from estate.findings import run_analyses
 
 #: council-tax: old-revs is replaced by new-revs (live 2027-04-01); legacy-revs is retired
 #: by 2027-12-31.  payroll: pay runs on; pay2 goes live 2029-01-01 beside it.
