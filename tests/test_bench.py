@@ -91,3 +91,45 @@ def test_a_vfork_child_is_not_counted_twice_but_a_forked_worker_is():
     assert bench.total_pss(found) == int(1.9 * gb) + int(0.28 * gb) + int(0.95 * gb) + int(0.2 * gb)
     found[101] = (100, int(2.2 * gb), int(2.1 * gb))           # 10% apart: not the same memory
     assert bench.total_pss(found) > 5 * gb
+
+
+def imp(kind, size, cpu, peak, seconds=None):
+    return {"import": kind, "size": size, "seconds": seconds or cpu, "cpu_seconds": cpu,
+            "peak_mb": peak, "contracts": size}
+
+
+def test_imports_are_tabled_per_item_with_the_linearity_of_largest_to_smallest():
+    text = bench.report([result({"cold": run("cold", 5.0)})], FACTS, ["python"], "s", "e", "", [
+        imp("ocds", 1000, 0.5, 10.0), imp("ocds", 10000, 10.0, 100.0, seconds=11.0),
+        imp("table", 2000, 1.0, 4.0), imp("table", 4000, 2.0, 8.0)])
+    section = text.split("## Imports", 1)[1].splitlines()
+    # 10 s / 10,000 releases = 1,000 ms per 1,000; 100 MB = 102,400 KB / 10,000 = 10.24 KB
+    assert "| import ocds | 10,000 releases | 10.00 | 11.00 | 100.0 | 1000.0 | 10.24 |" in section
+    assert "| import table | 2,000 rows | 1.00 | 1.00 | 4.0 | 500.0 | 2.05 |" in section
+    # CPU per release doubled (0.5 ms -> 1 ms), memory per release the same
+    assert "| import ocds | 1,000 to 10,000 | 2.00 | 1.00 |" in section
+    assert "| import table | 2,000 to 4,000 | 1.00 | 1.00 |" in section
+
+
+def test_no_imports_no_section():
+    text = bench.report([result({"cold": run("cold", 5.0)})], FACTS, ["python"], "s", "e", "")
+    assert "## Imports" not in text
+
+
+def test_bench_measures_tiny_imports_end_to_end(tmp_path):
+    out = tmp_path / "bench.md"
+    assert bench.main(["--sizes", "", "--import-releases", "200", "--import-rows", "1000,2000",
+                       "--out", str(out), "--workdir", str(tmp_path / "work")]) == 0
+    section = out.read_text(encoding="utf-8").split("## Imports", 1)[1].splitlines()
+    assert any(line.startswith("| import ocds | 200 releases |") for line in section)
+    assert any(line.startswith("| import table | 1,000 rows |") for line in section)
+    assert any(line.startswith("| import table | 1,000 to 2,000 |") for line in section)
+    assert not any("| import ocds | 200 to" in line for line in section)   # one size: no ratio
+
+
+def test_no_imports_switch_skips_them(tmp_path):
+    out = tmp_path / "bench.md"
+    assert bench.main(["--sizes", "", "--no-imports", "--import-rows", "1000",
+                       "--out", str(out), "--workdir", str(tmp_path / "work")]) == 0
+    assert not out.exists()            # nothing measured, nothing written
+    assert not (tmp_path / "work" / "imports").exists()

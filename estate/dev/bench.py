@@ -13,7 +13,12 @@ the process and its workers) are its own:
   the parse cache: what a warm run costs without output reuse), *edit* (one council's
   file changed); the debug log gives the time of every stage (parse, validate, graph,
   each analysis, each output);
-* the same with ``--maps none`` (``--variants``), to show what the maps cost.
+* the same with ``--maps none`` (``--variants``), to show what the maps cost;
+* the imports (:func:`estate.interchange.scale.measure_imports`): ``import ocds`` on
+  synthetic release packages (``--import-releases``) and ``import table`` on synthetic
+  contract registers (``--import-rows``), CPU and wall seconds and the ``tracemalloc``
+  peak of each, per release or row, and how far the largest size is from linear
+  (``--no-imports`` leaves them out).
 
 It writes the figures, the targets and whether each is met into a Markdown file
 (``docs/benchmarks.md``) with the commands, the machine and the date.  Text between
@@ -291,7 +296,51 @@ def _verdict(ratio: Optional[float], target: float, run: dict) -> str:
     return "met" if ratio is not None and ratio <= target else "**not met**"
 
 
-def report(results: list, facts: dict, argv: list, started: str, finished: str, notes: str) -> str:
+IMPORT_NAMES = {"ocds": ("import ocds", "release"), "table": ("import table", "row")}
+
+
+def import_report(rows: list) -> list[str]:
+    """The *Imports* section: one line per import and size, then the linearity of each.
+
+    The linearity ratio is the cost per release (or row) at the largest size divided by
+    the cost per release at the smallest: 1.00 is exactly linear, 2.00 means each
+    release costs twice as much when there are (say) ten times as many.
+    """
+    lines = ["## Imports", "",
+             "The import step of `estate import ocds` and `estate import table` (reading the "
+             "input into the documents an import writes; not validating or writing them) on "
+             "synthetic inputs (`estate.interchange.scale`), in this process. *Peak MB* is the "
+             "`tracemalloc` peak of Python allocations during the import (the interpreter "
+             "itself not counted); *CPU s* is the process's CPU time, the figure to compare "
+             "on a busy machine.", "",
+             "| import | size | CPU s | wall s | peak MB | CPU ms per 1,000 | peak KB per item |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        name, unit = IMPORT_NAMES.get(r["import"], (r["import"], "item"))
+        lines.append(f"| {name} | {r['size']:,} {unit}s | {r['cpu_seconds']:.2f} | "
+                     f"{r['seconds']:.2f} | {r['peak_mb']:.1f} | "
+                     f"{1e6 * r['cpu_seconds'] / r['size']:.1f} | "
+                     f"{1024 * r['peak_mb'] / r['size']:.2f} |")
+    lines += ["", "| import | sizes | CPU per item, largest / smallest | peak per item, "
+              "largest / smallest |", "|---|---|---:|---:|"]
+    for kind in dict.fromkeys(r["import"] for r in rows):
+        runs = sorted((r for r in rows if r["import"] == kind), key=lambda r: r["size"])
+        small, large = runs[0], runs[-1]
+        if len(runs) < 2 or small["size"] == large["size"]:
+            continue
+
+        def ratio(key):
+            per_small = small[key] / small["size"]
+            return "-" if not per_small else f"{(large[key] / large['size']) / per_small:.2f}"
+        lines.append(f"| {IMPORT_NAMES.get(kind, (kind,))[0]} | {small['size']:,} to "
+                     f"{large['size']:,} | {ratio('cpu_seconds')} | {ratio('peak_mb')} |")
+    lines += ["", "A ratio near 1.00 is linear growth; well above 1 means each item costs more "
+              "as the input grows.", ""]
+    return lines
+
+
+def report(results: list, facts: dict, argv: list, started: str, finished: str, notes: str,
+           imports: Optional[list] = None) -> str:
     lines = ["# Benchmarks", "",
              "Written by `make bench` (`python -m estate.dev.bench`); the figures below come from one "
              "run of it. Times are wall-clock seconds of a whole command (interpreter start "
@@ -379,7 +428,13 @@ def report(results: list, facts: dict, argv: list, started: str, finished: str, 
             lines.append(" ".join(run["shown"]))
     lines += ["```", "", "Between *warm* and *edit*, one number (`users:`) in one council's file "
               "is changed.", ""]
+    if imports:
+        lines += import_report(imports)
     return "\n".join(lines)
+
+
+def _sizes(text: str) -> list[int]:
+    return [int(x) for x in text.split(",") if x.strip()]
 
 
 def main(argv: Optional[list] = None) -> int:
@@ -392,13 +447,19 @@ def main(argv: Optional[list] = None) -> int:
     parser.add_argument("--variants", default="none",
                         help="--maps values to measure besides the default, comma-separated "
                              "('' for none)")
+    parser.add_argument("--import-releases", default="6000,20000,100000",
+                        help="OCDS releases per import measured, comma-separated ('' for none)")
+    parser.add_argument("--import-rows", default="100000,1000000",
+                        help="contract register rows per import measured, comma-separated "
+                             "('' for none)")
+    parser.add_argument("--no-imports", action="store_true", help="do not measure the imports")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     parser.add_argument("--bare", metavar="DIR", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.bare:
         print(json.dumps(bare_parse(args.bare)))
         return 0
-    sizes = [int(x) for x in args.sizes.split(",") if x.strip()]
+    sizes = _sizes(args.sizes)
     work = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="estate-bench-"))
     work.mkdir(parents=True, exist_ok=True)
 
@@ -407,7 +468,7 @@ def main(argv: Optional[list] = None) -> int:
 
     started = dt.datetime.now().astimezone()
     facts = machine()
-    results = []
+    results, imports = [], []
     try:
         for n in sizes:
             variants = [v.strip() for v in args.variants.split(",") if v.strip()]
@@ -415,15 +476,24 @@ def main(argv: Optional[list] = None) -> int:
             result["seed"] = args.seed
             results.append(result)
             (work / "results.json").write_text(json.dumps(results, indent=1, default=str))
+        if not args.no_imports:
+            from estate.interchange.scale import measure_imports
+
+            def reported(row: dict) -> None:
+                say(f"import {row['import']} of {row['size']}: {row['cpu_seconds']} CPU s, "
+                    f"{row['peak_mb']} MB peak")
+            measure_imports(work / "imports", releases=_sizes(args.import_releases),
+                            rows=_sizes(args.import_rows),
+                            report=lambda row: (imports.append(row), reported(row)))
     finally:
         out = Path(args.out)
         old = out.read_text(encoding="utf-8") if out.exists() else ""
         notes = NOTES.search(old)
-        if results:
+        if results or imports:
             text = report(results, facts, ["python", "-m", "estate.dev.bench", *(argv or sys.argv[1:])],
                           f"{started:%Y-%m-%d %H:%M %Z}",
                           f"{dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
-                          notes.group(0) if notes else "")
+                          notes.group(0) if notes else "", imports)
             out.parent.mkdir(parents=True, exist_ok=True)
             tmp = out.with_suffix(".tmp")
             tmp.write_text(text, encoding="utf-8")
