@@ -226,12 +226,12 @@ def test_analyse_is_deterministic(runner, valid, tmp_path):
 
 
 def test_an_internal_error_has_no_traceback_without_debug(runner, valid, tmp_path, monkeypatch):
-    import estate.pipeline
+    import estate.findings
 
     def explode(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(estate.pipeline, "build_graph", explode)
+    monkeypatch.setattr(estate.findings, "build_graph", explode)
     result = runner.invoke(main, ["analyse", *valid, "-o", str(tmp_path / "o")])
     assert result.exit_code == 1
     assert "internal error: RuntimeError: boom" in result.output and "Traceback" not in result.output
