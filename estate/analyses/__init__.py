@@ -36,6 +36,10 @@ ANALYSES: list[tuple[str, Callable]] = [
     ("_quality", quality.find),          # data-quality items only analyses see; into data_quality
 ]
 
+#: analyses that read an earlier one's findings instead of working them out again:
+#: key -> {keyword argument: key of the earlier finding}
+READS: dict[str, dict[str, str]] = {"roadmap": {"windows": "procurement_windows"}}
+
 
 def run_all(estate: Estate, graph: nx.DiGraph, settings: Settings,
             timings: Optional[dict] = None) -> dict:
@@ -51,7 +55,8 @@ def run_all(estate: Estate, graph: nx.DiGraph, settings: Settings,
     with collector_off():
         for key, analysis in ANALYSES:
             started = time.perf_counter()
-            findings[key] = analysis(estate, graph, settings)
+            earlier = {arg: findings[of] for arg, of in READS.get(key, {}).items() if of in findings}
+            findings[key] = analysis(estate, graph, settings, **earlier)
             if timings is not None:
                 timings[f"analyse:{key}"] = time.perf_counter() - started
         if "supplier_concentration" in findings and "consolidation_candidates" in findings:

@@ -42,3 +42,21 @@ def test_the_collector_is_off_while_analysing_and_as_it_was_after(mini, settings
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_the_roadmap_reads_the_windows_found_instead_of_finding_them_again(mini, settings,
+                                                                          monkeypatch):
+    from estate.analyses import procurement_windows
+    estate, graph = mini(FILES)
+    calls = []
+    found = procurement_windows.find
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return found(*args, **kwargs)
+
+    monkeypatch.setattr("estate.analyses.ANALYSES",
+                        [(k, counted if k == "procurement_windows" else f) for k, f in ANALYSES])
+    monkeypatch.setattr(procurement_windows, "find", counted)
+    findings = run_all(estate, graph, settings)
+    assert len(calls) == 1 and "roadmap" in findings
