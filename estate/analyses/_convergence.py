@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import deque
 
 from estate.analyses._contracts import and_list, contracts_covering, earliest_exit
-from estate.analyses._graph import depends_on_edges
+from estate.analyses._graph import components, depends_on_edges
 from estate.model.records import PARTNERSHIP_KINDS
 
 KIND_ORDER = {kind: i for i, kind in enumerate(PARTNERSHIP_KINDS)}
@@ -86,24 +86,9 @@ def groups(estate, graph) -> list[dict]:
         names = sorted(a.region.strip() for a in regions[key])
         groups.append({"kind": "region", "id": key, "name": names[0],
                        "members": sorted(a.id for a in regions[key])})
-    links: dict[str, set] = {}
-    for u, v, _ in depends_on_edges(graph):
-        a, b = u["authority"], v["authority"]
-        if a != b and "retired" not in (u["status"], v["status"]):
-            links.setdefault(a, set()).add(b)
-            links.setdefault(b, set()).add(a)
-    seen: set = set()
-    for start in sorted(links):
-        if start in seen:
-            continue
-        component, todo = {start}, [start]
-        while todo:
-            for other in links[todo.pop()]:
-                if other not in component:
-                    component.add(other)
-                    todo.append(other)
-        seen |= component
-        members = sorted(component)
+    links = [(u["authority"], v["authority"]) for u, v, _ in depends_on_edges(graph)
+             if u["authority"] != v["authority"] and "retired" not in (u["status"], v["status"])]
+    for members in components((), links):
         groups.append({"kind": "shared-dependencies", "id": "+".join(members),
                        "name": f"Councils linked by shared systems: "
                                f"{and_list(present[m].name for m in members)}",
@@ -123,25 +108,13 @@ def stacks(systems: list) -> list[tuple[list, list]]:
         return [(list(systems), [])]
     ids = {s.qid: s for s in systems}
     depends = {q: set() for q in ids}
-    near = {q: set() for q in ids}
     for s in systems:
         for dep in s.depends_on:
             if dep.resolved and dep.qid in ids and dep.qid != s.qid:
                 depends[s.qid].add(dep.qid)
-                near[s.qid].add(dep.qid)
-                near[dep.qid].add(s.qid)
-    out, seen = [], set()
-    for q in sorted(ids):
-        if q in seen:
-            continue
-        component, todo = {q}, [q]
-        while todo:
-            for other in near[todo.pop()]:
-                if other not in component:
-                    component.add(other)
-                    todo.append(other)
-        seen |= component
-        principals = sorted(c for c in component if not depends[c]) or sorted(component)
+    out = []
+    for component in components(ids, [(q, d) for q, deps in depends.items() for d in deps]):
+        principals = [c for c in component if not depends[c]] or component
         out.append(([ids[c] for c in principals],
-                    [ids[c] for c in sorted(component) if c not in principals]))
+                    [ids[c] for c in component if c not in principals]))
     return out

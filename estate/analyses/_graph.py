@@ -134,3 +134,12 @@ def locate(graph, src, *more) -> tuple:
         return ("", 0, 0)
     line, column = positions(graph).locate(src.file, src.doc, tuple(src.where) + tuple(more))
     return (src.file, line, column)
+
+
+def components(nodes, pairs) -> list[list]:
+    """The connected components of the undirected graph of ``nodes`` and ``pairs`` (edges),
+    each sorted, in the order of their smallest member (NetworkX finds them)."""
+    undirected = nx.Graph()
+    undirected.add_nodes_from(nodes)
+    undirected.add_edges_from(pairs)
+    return sorted((sorted(c) for c in nx.connected_components(undirected)), key=lambda c: c[0])
