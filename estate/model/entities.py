@@ -21,6 +21,15 @@ from estate.model.schema import AUTHORITY_DOC_KEYS, AUTHORITY_KEYS, CATALOGUE_DO
     MAX_USERS, PRODUCT_KEYS, SYSTEM_KEYS, TAXONOMY_KEYS, VENDOR_KEYS
 
 
+
+def _catalogue_id(d: Doc, e: dict, where, noun: str) -> tuple:
+    """``(what, id)`` of a catalogue entry: how messages name it, and its id once it has
+    an id and a name (``None`` otherwise, each problem reported)."""
+    what = f"{noun} '{e.get('id', '?')}'"
+    if not d.required(e, ("id", "name"), where, what):
+        return what, None
+    return what, d.slug(e, "id", where, what)
+
 class Builder:
     """Builds the estate from parsed files.  Use :func:`build_estate`."""
 
@@ -66,10 +75,7 @@ class Builder:
                     self.defaults.discard(key)
 
     def _vendor(self, d: Doc, e: dict, where) -> Optional[R.Vendor]:
-        what = f"vendor '{e.get('id', '?')}'"
-        if not d.required(e, ("id", "name"), where, what):
-            return None
-        vid = d.slug(e, "id", where, what)
+        what, vid = _catalogue_id(d, e, where, "vendor")
         if vid is None:
             return None
         v = R.Vendor(id=vid, name=d.text(e, "name", where, what) or vid,
@@ -82,10 +88,7 @@ class Builder:
         return v
 
     def _product(self, d: Doc, e: dict, where) -> Optional[R.Product]:
-        what = f"product '{e.get('id', '?')}'"
-        if not d.required(e, ("id", "name"), where, what):
-            return None
-        pid = d.slug(e, "id", where, what)
+        what, pid = _catalogue_id(d, e, where, "product")
         if pid is None:
             return None
         p = R.Product(id=pid, name=d.text(e, "name", where, what) or pid,
@@ -97,10 +100,7 @@ class Builder:
         return p
 
     def _taxonomy_line(self, d: Doc, e: dict, where) -> Optional[R.LineOfBusiness]:
-        what = f"line of business '{e.get('id', '?')}'"
-        if not d.required(e, ("id", "name"), where, what):
-            return None
-        lid = d.slug(e, "id", where, what)
+        what, lid = _catalogue_id(d, e, where, "line of business")
         if lid is None:
             return None
         lgsl = e.get("lgsl")
@@ -114,10 +114,7 @@ class Builder:
         return line
 
     def _partnership(self, d: Doc, e: dict, where) -> Optional[R.Partnership]:
-        what = f"partnership '{e.get('id', '?')}'"
-        if not d.required(e, ("id", "name"), where, what):
-            return None
-        pid = d.slug(e, "id", where, what)
+        what, pid = _catalogue_id(d, e, where, "partnership")
         if pid is None:
             return None
         p = R.Partnership(id=pid, name=d.text(e, "name", where, what) or pid,
