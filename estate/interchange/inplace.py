@@ -551,9 +551,7 @@ def plan_changes(paths, changes: Iterable[Change], *, new_files_in=None,
         elif f.edits:
             plan.files.append(FileChange(Path(f.path), f.text, f.result()))
     for aid in sorted(by_new):
-        path, text = _new_file(by_new[aid], new_files_in, header, layout)
-        old = path.read_text(encoding="utf-8") if path.exists() else None
-        plan.files.append(FileChange(path, old, text))
+        plan.files.append(writer.change_to(*_new_file(by_new[aid], new_files_in, header, layout)))
     return plan
 
 

@@ -527,6 +527,13 @@ def refuse_link(path) -> None:
                           "it points to", hint="remove the link, or import into another folder")
 
 
+def change_to(path: Path, text: str) -> FileChange:
+    """The change that writes ``text`` to ``path``, with what is there now (never read
+    through a link)."""
+    refuse_link(path)
+    return FileChange(path, path.read_text(encoding="utf-8") if path.exists() else None, text)
+
+
 def plan(result: ImportResult, outdir, force: bool = False) -> Plan:
     """The files an import writes into ``outdir``, and what happens to existing ones."""
     outdir = Path(outdir)
@@ -536,10 +543,7 @@ def plan(result: ImportResult, outdir, force: bool = False) -> Plan:
     for aid in sorted(result.docs):
         doc = result.docs[aid]
         path = target_path(outdir, doc, result.layout)
-        text = render(doc, header)
-        refuse_link(path)
-        old = path.read_text(encoding="utf-8") if path.exists() else None
-        targets[os.path.normpath(path)] = FileChange(path, old, text)
+        targets[os.path.normpath(path)] = change_to(path, render(doc, header))
     # other files in outdir that define records of the imported sections of these authorities
     if outdir.exists():
         for file in discover([str(outdir)]):

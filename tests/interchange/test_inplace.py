@@ -163,6 +163,17 @@ def test_a_symbolic_link_is_never_written_through(inv, tmp_path):
     assert target.read_text() == BASE
 
 
+def test_a_new_file_that_is_a_link_is_refused_before_it_is_read(inv):
+    """A new authority's file that is already a link (here to a device) is neither read for
+    the diff nor written through."""
+    from estate.errors import OutputError
+    (inv / "newtown-contracts.yaml").symlink_to("/dev/zero")
+    with pytest.raises(OutputError, match="symbolic link"):
+        plan_changes([inv], [Change.add_record("newtown", "authority", {"id": "newtown", "name": "Newtown"}),
+                             Change.add_record("newtown", "contracts", {"id": "N-1", "supplier": "X"})],
+                     new_files_in=inv, layout="section")
+
+
 def _git(folder, *args):
     return subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
                           cwd=folder, check=True, capture_output=True, text=True).stdout
