@@ -6,7 +6,7 @@ import json
 
 import click
 
-from estate.commands.options import iso_date
+from estate.commands.options import analysis_options
 
 
 @click.command()
@@ -15,9 +15,7 @@ from estate.commands.options import iso_date
               help="Compare two git revisions: estate diff --git REV1 REV2 [PATH].")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Output format.")
-@click.option("--as-of", callback=iso_date, help="Treat this date (YYYY-MM-DD) as today.")
-@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
-              help="Settings file (default: estate.yaml beside the AFTER inventories).")
+@analysis_options
 def diff(sides, git, fmt, as_of, config_path):
     """Compare two snapshots: records added, removed and changed, and the findings.
 
