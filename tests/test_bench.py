@@ -40,15 +40,15 @@ def rows(text: str) -> dict:
 def test_each_run_is_judged_against_its_own_target_as_a_ratio_to_the_baseline_parse():
     text = bench.report([result({
         "cold": run("cold", 10.0),                       # 1.00x: exactly the target, met
-        "warm": run("warm", 3.6),                        # 0.36x: just over 0.35x
-        "warm --force": run("warm --force", 3.0),        # judged as warm: 0.30x, met
+        "warm": run("warm", 0.6),                        # 0.06x: just over 0.05x
+        "warm --force": run("warm --force", 0.5),        # judged as warm: 0.05x, met
         "edit": run("edit", 4.0, timed_out=True),        # 0.40x, but it did not finish
         "cold --maps none": run("cold --maps none", 9.0, returncode=1),
     })], FACTS, ["python", "-m", "estate.dev.bench"], "start", "end", "")
     got = rows(text)
     assert got["cold"][5:8] == ["1.00x", "1.0x", "met"]
-    assert got["warm"][5:8] == ["0.36x", "0.35x", "**not met**"]
-    assert got["warm --force"][5:8] == ["0.30x", "0.35x", "met"]
+    assert got["warm"][5:8] == ["0.06x", "0.05x", "**not met**"]
+    assert got["warm --force"][5:8] == ["0.05x", "0.05x", "met"]
     assert got["edit"][7] == "**not met** (timed out)"
     assert got["cold --maps none"][7] == "**failed** (exit 1)"
 
@@ -59,8 +59,8 @@ def test_peak_memory_is_the_larger_of_the_two_figures_against_2_5_GB():
         "warm": run("warm", 1.0, pss=1.0e9, maxrss=2.4e9),
     })], FACTS, ["python", "-m", "estate.dev.bench"], "start", "end", "")
     got = rows(text)
-    assert got["cold"][8:] == ["2.60 GB (**not met**)", "2.00 GB"]
-    assert got["warm"][8:] == ["2.40 GB (met)", "2.40 GB"]
+    assert got["cold"][8:10] == ["2.60 GB (**not met**)", "2.00 GB"]
+    assert got["warm"][8:10] == ["2.40 GB (met)", "2.40 GB"]
 
 
 def test_stage_timings_and_reused_maps_are_tabled_and_notes_are_kept():
@@ -133,3 +133,32 @@ def test_no_imports_switch_skips_them(tmp_path):
                        "--out", str(out), "--workdir", str(tmp_path / "work")]) == 0
     assert not out.exists()            # nothing measured, nothing written
     assert not (tmp_path / "work" / "imports").exists()
+
+
+def test_cpu_seconds_stand_beside_wall_seconds_and_counts_are_not_seconds():
+    text = bench.report([result({
+        "cold": run("cold", 5.0, timings={"write:maps": 40.0, "cpu:write:maps": 71.5,
+                                          "analyse:recomputed councils": 400}),
+        "edit": run("edit", 2.0, timings={"write:maps": 1.0, "analyse:recomputed councils": 1,
+                                          "analyse:reused councils": 399}),
+    })], FACTS, ["python", "-m", "estate.dev.bench"], "start", "end", "")
+    lines = text.splitlines()
+    assert "| write:maps | 40.00 / 71.50 | 1.00 |" in lines
+    assert "| analyse:recomputed councils | 400 | 1 |" in lines
+    assert "| analyse:reused councils | - | 399 |" in lines
+
+
+def test_a_map_with_its_graphviz_text_but_no_drawing_is_counted_missing(tmp_path):
+    maps = tmp_path / "out" / "maps"
+    maps.mkdir(parents=True)
+    for name in ("landscape.dot", "landscape.svg", "region-north.dot", "region-north.svg",
+                 "partnership-p1.dot"):                 # drawn, drawn, not drawn
+        (maps / name).write_text("x")
+    assert bench.missing_maps(tmp_path / "out") == 1
+    assert bench.missing_maps(tmp_path / "nothing") is None
+    cold, warm = run("cold", 5.0), run("warm", 0.4)
+    cold["maps_missing"], warm["maps_missing"] = 1, 0
+    got = rows(bench.report([result({"cold": cold, "warm": warm})], FACTS,
+                            ["python", "-m", "estate.dev.bench"], "start", "end", ""))
+    assert got["cold"][10] == "**1 missing**"
+    assert got["warm"][10] == "none missing"
