@@ -48,7 +48,7 @@ from __future__ import annotations
 import datetime as dt
 
 from estate.analyses import procurement_windows
-from estate.analyses._contracts import add_months
+from estate.analyses._contracts import add_months, and_list
 from estate.model.target_state import plan_of
 
 CLASH_MONTHS = 24
@@ -149,11 +149,6 @@ def _contract_items(authority, as_of: dt.date) -> tuple[list, list]:
     return items, clashes
 
 
-def _and(names: list) -> str:
-    """``a``, ``a and b``, ``a, b and c``."""
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
-
-
 def _window_item(w: dict, readers, owner: dict, as_of: dt.date):
     """Window ``w`` as the item of a timeline read by ``readers`` (a council, or a
     partnership's members): its share of the window, or None when the window is past or
@@ -168,8 +163,8 @@ def _window_item(w: dict, readers, owner: dict, as_of: dt.date):
     subject = w.get("line_of_business") or w.get("product") or ""
     name = w.get("line_name") or subject
     ref, others = w.get("ref") or "", len(w["authorities"]) - len(mine)
-    theirs = (f"{_and(mine)}'s contract {contracts[0]}" if len(contracts) == 1
-              else f"{_and(mine)}'s contracts {', '.join(contracts)}")
+    theirs = (f"{and_list(mine)}'s contract {contracts[0]}" if len(contracts) == 1
+              else f"{and_list(mine)}'s contracts {', '.join(contracts)}")
     if others:
         whose = "councils'" if others > 1 else "council's"
         head = f"{others} other {whose} contracts end in window {ref} with {theirs}"
