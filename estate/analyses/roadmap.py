@@ -18,7 +18,12 @@ and the procurement windows two or more members share).  Only dates on or after
     replacement goes live;
 ``procurement-window``
     a window of :mod:`estate.analyses.procurement_windows`, dated by its
-    ``must_start_by`` (the last day to begin buying jointly; its start when none).
+    ``must_start_by`` (the last day to begin buying jointly; its start when none).  The
+    item holds the reader's share, not the whole window: ``ref`` (the window's, ``W12``:
+    the whole window is that entry of ``procurement_windows``), ``authorities`` and
+    ``contracts`` (only the timeline's own councils and contracts in it) and ``councils``
+    (how many councils share the window).  So a council's roadmap grows with its own
+    windows, not with the size of everyone else's.
 
 Clashes (``clash: true`` on the item, and listed under ``clashes``):
 
@@ -43,7 +48,7 @@ from __future__ import annotations
 import datetime as dt
 
 from estate.analyses import procurement_windows
-from estate.analyses._contracts import add_months
+from estate.analyses._contracts import add_months, and_list
 from estate.model.target_state import plan_of
 
 CLASH_MONTHS = 24
@@ -144,20 +149,41 @@ def _contract_items(authority, as_of: dt.date) -> tuple[list, list]:
     return items, clashes
 
 
-def _window_items(windows: list, as_of: dt.date) -> list:
+def _window_item(w: dict, readers, owner: dict, as_of: dt.date):
+    """Window ``w`` as the item of a timeline read by ``readers`` (a council, or a
+    partnership's members): its share of the window, or None when the window is past or
+    holds none of the readers' contracts."""
+    if dt.date.fromisoformat(w["end"]) < as_of:
+        return None
+    contracts = [q for q in w["contracts"] if owner.get(q) in readers]
+    if not contracts:
+        return None
+    mine = [a for a in w["authorities"] if a in readers]
+    date = dt.date.fromisoformat(w.get("must_start_by") or w["start"])
+    subject = w.get("line_of_business") or w.get("product") or ""
+    name = w.get("line_name") or subject
+    ref, others = w.get("ref") or "", len(w["authorities"]) - len(mine)
+    theirs = (f"{and_list(mine)}'s contract {contracts[0]}" if len(contracts) == 1
+              else f"{and_list(mine)}'s contracts {', '.join(contracts)}")
+    if others:
+        whose = "councils'" if others > 1 else "council's"
+        head = f"{others} other {whose} contracts end in window {ref} with {theirs}"
+    else:
+        head = f"Only {theirs} end in window {ref}"
+    reason = (f"{head}, between {w['start']} and {w['end']}; to buy {name} jointly, "
+              f"procurement must start by {date.isoformat()}.")
+    return _item(date, "procurement-window", ",".join(mine), subject, name, reason,
+                 ref=ref, authorities=mine, contracts=contracts,
+                 councils=len(w["authorities"]), start=w["start"], end=w["end"])
+
+
+def _window_items(windows: list, readers, owner: dict, as_of: dt.date) -> list:
+    """The items of the windows shared by ``readers``, each holding their share."""
     items = []
     for w in windows:
-        date = dt.date.fromisoformat(w.get("must_start_by") or w["start"])
-        if dt.date.fromisoformat(w["end"]) < as_of:
-            continue
-        subject = w.get("line_of_business") or w.get("product") or ""
-        name = w.get("line_name") or subject
-        reason = (f"Contracts {', '.join(w['contracts'])} of {', '.join(w['authorities'])} can end "
-                  f"together between {w['start']} and {w['end']}; to buy {name} jointly, "
-                  f"procurement must start by {date.isoformat()}.")
-        items.append(_item(date, "procurement-window", ",".join(w["authorities"]), subject, name,
-                           reason, authorities=list(w["authorities"]),
-                           contracts=list(w["contracts"]), start=w["start"], end=w["end"]))
+        item = _window_item(w, readers, owner, as_of)
+        if item is not None:
+            items.append(item)
     return items
 
 
@@ -175,14 +201,18 @@ def find(estate, graph, settings, windows=None) -> dict:
     as_of = settings.as_of
     if windows is None:
         windows = procurement_windows.find(estate, graph, settings)
-    window_items = _window_items(windows, as_of)
+    owner = {c.qid: c.authority for c in estate.contracts()}
+    by_authority: dict = {}
+    for w in windows:
+        for a in w["authorities"]:
+            by_authority.setdefault(a, []).append(w)
     councils, clashes, by_council = [], [], {}
     for a in estate.authorities.values():
         system_items, system_clashes = _system_items(a, as_of)
         contract_items, contract_clashes = _contract_items(a, as_of)
         own = system_items + contract_items
         by_council[a.id] = own
-        shared = [w for w in window_items if a.id in w["authorities"]]
+        shared = _window_items(by_authority.get(a.id, []), {a.id}, owner, as_of)
         found = system_clashes + contract_clashes
         clashes.extend(found)
         councils.append({"authority": a.id, "name": a.name, "clashes": len(found),
@@ -193,7 +223,9 @@ def find(estate, graph, settings, windows=None) -> dict:
         if not members:
             continue
         items = [i for m in members for i in by_council[m]]
-        items += [w for w in window_items if len(set(w["authorities"]) & set(members)) >= 2]
+        inside = set(members)
+        shared = [w for w in windows if len(inside.intersection(w["authorities"])) >= 2]
+        items += _window_items(shared, inside, owner, as_of)
         partnerships.append({"partnership": p.id, "name": p.name, "authorities": members,
                              "clashes": sum(1 for i in items if i["clash"]),
                              "items": _timeline(items)})

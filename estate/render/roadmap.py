@@ -22,7 +22,10 @@ CLASH_LABELS = {
 }
 
 def roadmap_view(findings: dict) -> list[dict]:
-    """Rows of the roadmap, council timelines first, then partnerships'."""
+    """Rows of the roadmap, council timelines first, then partnerships'.  A procurement
+    window's row names the window (``window``, its ref: the whole window is that row of the
+    procurement windows) and how many councils share it (``councils``); other rows have
+    ``""`` and None there."""
     roadmap = findings.get("roadmap") or {}
     rows = []
     timelines = [(c["name"], c["authority"], c) for c in roadmap.get("councils", [])]
@@ -33,6 +36,7 @@ def roadmap_view(findings: dict) -> list[dict]:
                 "timeline": name, "timeline_id": tid, "date": item["date"],
                 "kind": KIND_LABELS.get(item["kind"], item["kind"]),
                 "subject": item["subject"], "name": item.get("name") or "",
+                "window": item.get("ref") or "", "councils": item.get("councils"),
                 "clash": CLASH_LABELS.get(item["clash"], "") if item["clash"] else "",
                 "reasons": list(item.get("reasons") or []),
             })

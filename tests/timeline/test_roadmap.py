@@ -115,19 +115,22 @@ def test_register_sheet_and_report_section_render_the_same_rows(tmp_path):
     sheet = roadmap_sheet(findings)
     assert sheet.title == "Roadmap"
     assert [c.header for c in sheet.columns] == ["Timeline", "Timeline id", "Date", "Kind",
-                                                 "Subject", "Name", "Clash", "Reasons"]
+                                                 "Window", "Subject", "Name",
+                                                 "Councils sharing", "Clash", "Reasons"]
     assert [c.kind for c in sheet.columns][2] == "date"
+    assert [c.kind for c in sheet.columns][7] == "int"
     rows = list(sheet.rows())
     assert len(rows) == 6 + 1 + 7                   # aa, bb, and the partnership's
-    assert rows[0][1:7] == ["aa", "2027-01-31", "Contract exit", "aa/A-CRM-1", "Civica", None]
-    assert rows[1][6] == "Retired before its replacement goes live"
-    assert rows[1][7].startswith("Old revenues (aa/old-revs) is to be retired by 2027-03-31;")
+    assert rows[0][1:9] == ["aa", "2027-01-31", "Contract exit", None, "aa/A-CRM-1", "Civica",
+                            None, None]
+    assert rows[1][8] == "Retired before its replacement goes live"
+    assert rows[1][9].startswith("Old revenues (aa/old-revs) is to be retired by 2027-03-31;")
     assert [r[1] for r in rows[7:]] == ["pair"] * 7
     context = roadmap_context(findings)
     assert [(r["timeline_id"], r["subject"]) for r in context["rows"]] == \
-        [(r[1], r[4]) for r in rows]
-    html = environment(OutputChoices()).get_template("_roadmap.html").render(roadmap=context,
-                                                                             system_names={})
+        [(r[1], r[5]) for r in rows]
+    html = environment(OutputChoices()).get_template("_roadmap.html").render(
+        roadmap=context, system_names={}, root="../")
     assert "<script>alert" not in html and "&lt;script&gt;" in html
     assert html.count('class="clash"') == 4            # two clashes, in aa's and the pair's
     assert "<strong>2 clashes</strong> flagged across 3 timelines" in html
@@ -170,3 +173,94 @@ def test_the_report_has_a_roadmap_page_in_words(tmp_path):
     assert "What is due to happen from 4 December 2026" in page
     cells = re.findall(r'<td data-sort="(\d{4}-\d{2}-\d{2})">([^<]*)</td>', page)
     assert cells and not [shown for _, shown in cells if re.fullmatch(r"\d{4}-\d{2}-\d{2}", shown)]
+    # every window the roadmap names links to that window's row on the timeline page
+    linked = set(re.findall(r'href="\.\./report/timeline\.html#window-(W\d+)"', page))
+    rows = set(re.findall(r'<tr id="window-(W\d+)"', (out / "report" / "timeline.html")
+                          .read_text(encoding="utf-8")))
+    assert linked and linked <= rows
+
+
+#: three councils: aa and bb share a payroll window (W1, the larger); all three share a
+#: council tax window (W2).  cc's payroll contract ends in 2031, in no window.  With no
+#: measured sales cycle each contract's lead time is the default 270 days: W1 must start
+#: by 2027-09-30 - 270 days = 2027-01-03, W2 by 2028-03-31 - 270 days = 2027-07-05.
+SHARERS = {
+    "catalogue.yaml": CATALOGUE,
+    **{f"{x}{x}.yaml": f"""\
+kind: authority
+authority: {{id: {x}{x}, name: {x.upper()} Council{", partnerships: [pair]" if x != "c" else ""}}}
+lines_of_business: [payroll, council-tax]
+systems:
+  - {{id: pay, name: Payroll, supports: [payroll]}}
+  - {{id: revs, name: Revenues, supports: [council-tax]}}
+contracts:
+  - {{id: {x.upper()}-PAY, supplier: MHR, covers: [pay], end: {pay}, annual_value: 100000}}
+  - {{id: {x.upper()}-REV, supplier: NEC, covers: [revs], end: {rev}, annual_value: 50000}}
+""" for x, pay, rev in (("a", "2027-09-30", "2028-03-31"), ("b", "2027-12-31", "2028-06-30"),
+                        ("c", "2031-03-31", "2028-09-30"))},
+}
+
+
+def sharers(tmp_path):
+    for name, text in SHARERS.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    estate = load([str(tmp_path)])
+    assert not estate.errors, [p.format() for p in estate.errors]
+    _, findings = run_analyses(estate, Settings(as_of=dt.date(2026, 11, 21)))
+    return findings
+
+
+def _windows(timeline):
+    return [i for i in timeline["items"] if i["kind"] == "procurement-window"]
+
+
+def test_a_window_item_holds_the_readers_share_and_the_windows_ref(tmp_path):
+    findings = sharers(tmp_path)
+    assert [(w["ref"], w["authorities"]) for w in findings["procurement_windows"]] == [
+        ("W1", ["aa", "bb"]), ("W2", ["aa", "bb", "cc"])]
+    r = findings["roadmap"]
+    council = {c["authority"]: c for c in r["councils"]}
+    w1, w2 = _windows(council["aa"])
+    assert {k: w1[k] for k in ("date", "authority", "subject", "name", "ref", "authorities",
+                               "contracts", "councils", "start", "end", "clash")} == {
+        "date": "2027-01-03", "authority": "aa", "subject": "payroll", "name": "Payroll",
+        "ref": "W1", "authorities": ["aa"], "contracts": ["aa/A-PAY"], "councils": 2,
+        "start": "2027-09-30", "end": "2027-12-31", "clash": False}
+    assert w1["reasons"] == [
+        "1 other council's contracts end in window W1 with aa's contract aa/A-PAY, between "
+        "2027-09-30 and 2027-12-31; to buy Payroll jointly, procurement must start by 2027-01-03."]
+    assert (w2["ref"], w2["contracts"], w2["councils"]) == ("W2", ["aa/A-REV"], 3)
+    assert w2["reasons"][0].startswith("2 other councils' contracts end in window W2 with aa's "
+                                       "contract aa/A-REV, between 2028-03-31 and 2028-09-30;")
+    (cc_w2,) = _windows(council["cc"])               # cc is in W2 only
+    assert (cc_w2["ref"], cc_w2["authorities"], cc_w2["contracts"]) == ("W2", ["cc"], ["cc/C-REV"])
+
+
+def test_a_partnerships_window_item_holds_its_members_share(tmp_path):
+    (pair,) = sharers(tmp_path)["roadmap"]["partnerships"]
+    w1, w2 = _windows(pair)
+    assert (w1["ref"], w1["authority"], w1["authorities"], w1["contracts"], w1["councils"]) == \
+        ("W1", "aa,bb", ["aa", "bb"], ["aa/A-PAY", "bb/B-PAY"], 2)
+    assert w1["reasons"][0].startswith("Only aa and bb's contracts aa/A-PAY, bb/B-PAY end in "
+                                       "window W1, between")
+    assert (w2["authorities"], w2["contracts"], w2["councils"]) == \
+        (["aa", "bb"], ["aa/A-REV", "bb/B-REV"], 3)
+    assert w2["reasons"][0].startswith("1 other council's contracts end in window W2 with aa "
+                                       "and bb's contracts aa/A-REV, bb/B-REV,")
+
+
+def test_the_register_and_report_name_the_window_and_link_to_it(tmp_path):
+    from estate.choices import OutputChoices
+    from estate.render.html import environment
+    from estate.render.register.roadmap import roadmap_sheet
+    from estate.render.roadmap import roadmap_context
+
+    findings = sharers(tmp_path)
+    rows = [r for r in roadmap_sheet(findings).rows() if r[3] == "Procurement window"]
+    assert [(r[1], r[4], r[7]) for r in rows] == [
+        ("aa", "W1", 2), ("aa", "W2", 3), ("bb", "W1", 2), ("bb", "W2", 3), ("cc", "W2", 3),
+        ("pair", "W1", 2), ("pair", "W2", 3)]
+    html = environment(OutputChoices()).get_template("_roadmap.html").render(
+        roadmap=roadmap_context(findings), system_names={}, root="../")
+    assert html.count('<a href="../report/timeline.html#window-W1">W1</a>') == 3
+    assert html.count("shared by 3 councils") == 4

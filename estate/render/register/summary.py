@@ -9,6 +9,7 @@ from typing import Iterator, Optional
 from estate import __version__
 from estate.analyses.summary import finding_counts as analysis_counts
 from estate.render.register.base import Col, Context, Link, Sheet, Typed, items
+from estate.render.roadmap import roadmap_view
 from estate.render.xlsx import Cell, Print, Style
 
 BOLD = Style(bold=True)
@@ -24,6 +25,8 @@ FINDING_SHEETS = [
      "each row: a group of councils that could converge one line of business"),
     ("Procurement windows", "procurement_windows",
      "each row: contracts that end close enough together to be bought jointly"),
+    ("Roadmap", "roadmap", "each row: an item of a council's or partnership's timeline, in "
+     "date order: contract exits, end of support, go-lives, retirements, procurement windows"),
     ("Supplier concentration", "supplier_concentration",
      "each row: how concentrated the suppliers of one line of business are"),
     ("Legacy risk", "legacy_risks", "each row: a system, scored 0-100"),
@@ -93,6 +96,8 @@ def _summary(ctx: Context) -> Iterator[list]:
     for title, key, what in FINDING_SHEETS:
         if key == "dependencies":
             count = _dependency_count(ctx.findings)
+        elif key == "roadmap":
+            count = len(roadmap_view(ctx.findings)) if key in ctx.findings else None
         else:
             count = len(items(ctx.findings, key)) if key in ctx.findings else None
         note = what
@@ -101,7 +106,7 @@ def _summary(ctx: Context) -> Iterator[list]:
         yield [Link(title, f"'{title}'!A1", f"Go to {title}"), count, note]
     counts = finding_counts(ctx.findings)
     yield ["Findings", counts["findings"],
-           "rows of the finding sheets above, data quality apart"]
+           "rows of the finding sheets above, roadmap and data quality apart"]
     yield ["Data-quality warnings", counts["warnings"],
            "problems in the inventories worth fixing (Data quality, severity warning)"]
     yield ["Data-quality notes", counts["notes"],
