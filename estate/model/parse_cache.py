@@ -241,8 +241,8 @@ class ParseCache:
             self.stats.writes += 1
 
 
-def write_entry(root: Path, entry: Path, blob: bytes) -> bool:
-    """Write ``MAGIC``, the SHA-256 of ``blob``, then ``blob`` to ``entry`` atomically;
+def write_entry(root: Path, entry: Path, blob: bytes, magic: bytes = MAGIC) -> bool:
+    """Write ``magic``, the SHA-256 of ``blob``, then ``blob`` to ``entry`` atomically;
     False when it cannot be written."""
     try:
         entry = Path(entry)
@@ -253,7 +253,7 @@ def write_entry(root: Path, entry: Path, blob: bytes) -> bool:
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
         try:
             with os.fdopen(fd, "wb") as out:
-                out.write(MAGIC)
+                out.write(magic)
                 out.write(hashlib.sha256(blob).digest())
                 out.write(blob)
             os.replace(tmp, entry)
