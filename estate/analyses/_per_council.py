@@ -141,14 +141,15 @@ class CouncilCache:
 def run(estate, graph, settings, cache: Optional[CouncilCache] = None) -> dict:
     """The five per-council findings (:data:`PER_COUNCIL`), each council's part taken from
     ``cache`` when its key matches, else worked out (and kept there)."""
-    contexts = (indicators.context(estate, graph, settings),
-                legacy_risk.context(estate, graph, settings),
-                quality.context(estate, graph, settings))
+    contexts: tuple = ()        # found when the first council is worked out, not before
     keys = council_keys(estate, graph, settings) if cache is not None else {}
     parts = []
     for a in estate.authorities.values():
         part = cache.get(keys[a.id]) if cache is not None else None
         if part is None:
+            contexts = contexts or (indicators.context(estate, graph, settings),
+                                    legacy_risk.context(estate, graph, settings),
+                                    quality.context(estate, graph, settings))
             part = council(estate, contexts, a)
             if cache is not None:
                 cache.stats.recomputed += 1
