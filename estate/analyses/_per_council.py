@@ -67,13 +67,12 @@ from estate.analyses import duplicates, indicators, legacy_risk, quality
 from estate.analyses._contracts import contracts_covering
 from estate.analyses._graph import IN_SERVICE, partner_systems
 from estate.analyses.dependencies import transitive_dependents
-from estate.model.parse_cache import check_folder, default_cache_dir, write_entry
+from estate.model.parse_cache import checked_blob, check_folder, default_cache_dir, write_entry
 
 #: the findings made council by council, keyed as in ``analysis.json``
 PER_COUNCIL = ("authorities", "duplicates", "complementary", "legacy_risks", "_quality")
 FORMAT = 1
 MAGIC = b"estate-findings-msgpack-1\n"
-_HASH_BYTES = 32
 #: what the code fingerprint covers, under the ``estate`` package
 CODE = ("analyses", "model", "config.py", "data")
 
@@ -113,12 +112,7 @@ class CouncilCache:
         except OSError:
             return None
         try:
-            if not raw.startswith(MAGIC):
-                raise ValueError("not a findings entry")
-            view = memoryview(raw)[len(MAGIC):]
-            if hashlib.sha256(view[_HASH_BYTES:]).digest() != view[:_HASH_BYTES]:
-                raise ValueError("damaged entry")         # checked before decoding
-            stored, part = _decoder.decode(view[_HASH_BYTES:])
+            stored, part = _decoder.decode(checked_blob(raw, MAGIC))
             if stored != key or not isinstance(part, dict) or set(part) != set(PER_COUNCIL):
                 raise ValueError("entry for another key")
         except Exception:  # noqa: BLE001 - any unreadable entry is made again, never fatal

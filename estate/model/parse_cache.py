@@ -218,12 +218,7 @@ class ParseCache:
             self.stats.misses += 1
             return None
         try:
-            if not raw.startswith(MAGIC):
-                raise ValueError("not a cache entry")
-            view = memoryview(raw)[len(MAGIC):]
-            if hashlib.sha256(view[_HASH_BYTES:]).digest() != view[:_HASH_BYTES]:
-                raise ValueError("damaged entry")        # checked before decoding
-            parsed = loads(view[_HASH_BYTES:], path)
+            parsed = loads(checked_blob(raw), path)
             if parsed.digest != sha:
                 raise ValueError("entry for other bytes")
         except Exception:  # noqa: BLE001 - any unreadable entry is rebuilt, never fatal
@@ -239,6 +234,17 @@ class ParseCache:
         """Store a parse made by :func:`dumps`; failures to write are not errors."""
         if blob is not None and write_entry(self.root, self.entry(sha), blob):
             self.stats.writes += 1
+
+
+def checked_blob(raw: bytes, magic: bytes = MAGIC) -> memoryview:
+    """What :func:`write_entry` wrote after ``magic`` and the SHA-256, once both are checked
+    (before anything is decoded); raises ValueError when either fails."""
+    if not raw.startswith(magic):
+        raise ValueError("not a cache entry")
+    view = memoryview(raw)[len(magic):]
+    if hashlib.sha256(view[_HASH_BYTES:]).digest() != view[:_HASH_BYTES]:
+        raise ValueError("damaged entry")
+    return view[_HASH_BYTES:]
 
 
 def write_entry(root: Path, entry: Path, blob: bytes, magic: bytes = MAGIC) -> bool:
