@@ -108,7 +108,7 @@ def _analyse(paths, outdir, settings, choices, strict, jobs, outputs, progress, 
         gc.freeze()
         views = record_views(estate) if baseline else None     # before the plan moves any status
         graph, findings = run_analyses(estate, settings, progress=progress, timings=timings,
-                                       freeze=True, cache=cache and CouncilCache(cache.root))
+                                       freeze=True, cache=CouncilCache(cache.root) if cache else None)
         findings["progress"] = None
         if baseline:
             with _timed(timings, "progress"):
