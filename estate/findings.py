@@ -45,10 +45,14 @@ def load_valid(paths, strict: bool = False, **options):
 
 
 def run_analyses(estate, settings: Settings, *, progress=None, timings: Optional[dict] = None,
-                 freeze: bool = False) -> tuple:
+                 freeze: bool = False, cache=None) -> tuple:
     """The estate's graph and the findings of every analysis: ``(graph, findings)``.
 
-    ``timings`` (a dict) receives the time of the graph and of each analysis.  With
+    ``timings`` (a dict) receives the time of the graph and of each analysis.  ``cache``
+    (a :class:`~estate.analyses._per_council.CouncilCache`, or None) keeps the findings
+    made council by council between runs; ``timings`` then counts the councils whose
+    part was taken from it (``analyse:reused councils``) and those worked out
+    (``analyse:recomputed councils``).  With
     ``freeze``, the graph is moved out of the garbage collector's sight before the
     analyses run (``gc.freeze``; the caller unfreezes, as :func:`analyse` does).
     """
@@ -63,8 +67,11 @@ def run_analyses(estate, settings: Settings, *, progress=None, timings: Optional
     if freeze:
         gc.freeze()
     progress.begin("analyse", len(ANALYSES))
-    findings = run_all(estate, graph, settings, _Ticking(timings, progress))
+    findings = run_all(estate, graph, settings, _Ticking(timings, progress), cache=cache)
     progress.end()
+    if cache is not None:
+        timings["analyse:reused councils"] = cache.stats.reused
+        timings["analyse:recomputed councils"] = cache.stats.recomputed
     return graph, findings
 
 

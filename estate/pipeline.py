@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Optional
 
 from estate import __version__
+from estate.analyses import CouncilCache
 from estate.choices import OutputChoices
 from estate.config import Settings
 from estate.findings import _timed, load_valid, run_analyses
@@ -107,7 +108,7 @@ def _analyse(paths, outdir, settings, choices, strict, jobs, outputs, progress, 
         gc.freeze()
         views = record_views(estate) if baseline else None     # before the plan moves any status
         graph, findings = run_analyses(estate, settings, progress=progress, timings=timings,
-                                       freeze=True)
+                                       freeze=True, cache=CouncilCache(cache.root) if cache else None)
         findings["progress"] = None
         if baseline:
             with _timed(timings, "progress"):

@@ -64,32 +64,38 @@ COUNTED = ("live", "retiring", "planned")
 
 def find(estate, graph, settings) -> list[dict]:
     """``duplicates``: the lines with 2+ live systems that are not all complementary."""
-    return [f for f in _all(estate) if not f.pop("_complementary")]
+    return assemble([f for a in estate.authorities.values() for f in council(estate, a)[0]])
 
 
 def find_complementary(estate, graph, settings) -> list[dict]:
     """``complementary``: the lines whose live systems all work together (see the rule)."""
-    return [f for f in _all(estate) if f.pop("_complementary")]
+    return assemble([f for a in estate.authorities.values() for f in council(estate, a)[1]])
 
 
-def _all(estate) -> list[dict]:
-    findings = []
-    for authority in estate.authorities.values():
-        lines: dict[str, dict[str, list]] = {}
-        for system in authority.systems.values():
-            if system.status not in COUNTED:
-                continue
-            for key in system_lines(estate, system):
-                lines.setdefault(key, {s: [] for s in COUNTED})[system.status].append(system)
-        overlaps = _overlaps(lines)
-        for key, by_status in lines.items():
-            live = sorted(by_status["live"], key=lambda s: s.id)
-            if len(live) < 2:
-                continue
-            findings.append(_finding(estate, authority, key, live, by_status, overlaps))
-    findings.sort(key=lambda f: (-f["annual_cost"], -len(f["systems"]), f["authority"],
-                                 f["line_of_business"]))
-    return findings
+def council(estate, authority) -> tuple[list, list]:
+    """One council's ``(duplicates, complementary)`` findings, in the order of its lines."""
+    lines: dict[str, dict[str, list]] = {}
+    for system in authority.systems.values():
+        if system.status not in COUNTED:
+            continue
+        for key in system_lines(estate, system):
+            lines.setdefault(key, {s: [] for s in COUNTED})[system.status].append(system)
+    overlaps = _overlaps(lines)
+    duplicates, complementary = [], []
+    for key, by_status in lines.items():
+        live = sorted(by_status["live"], key=lambda s: s.id)
+        if len(live) < 2:
+            continue
+        finding = _finding(estate, authority, key, live, by_status, overlaps)
+        (complementary if finding.pop("_complementary") else duplicates).append(finding)
+    return duplicates, complementary
+
+
+def assemble(findings: list) -> list[dict]:
+    """Councils' findings (from :func:`council`, in the estate's order of councils) in the
+    order of the finding: highest cost, most systems, then authority and line."""
+    return sorted(findings, key=lambda f: (-f["annual_cost"], -len(f["systems"]), f["authority"],
+                                           f["line_of_business"]))
 
 
 def _overlaps(lines: dict) -> dict:

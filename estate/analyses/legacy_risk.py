@@ -356,11 +356,26 @@ HEALTH_FIELDS = {"support": "end_of_support", "age": "introduced", "hosting": "h
 
 
 def find(estate, graph, settings) -> list[dict]:
-    ctx = _Context(estate, graph, settings)
-    out = [_judge(ctx, s) for s in estate.systems() if s.status in ("live", "retiring")]
+    ctx = context(estate, graph, settings)
+    return assemble([r for a in estate.authorities.values() for r in council(ctx, a)])
+
+
+def context(estate, graph, settings) -> _Context:
+    """What every council's systems are judged with, found once per run."""
+    return _Context(estate, graph, settings)
+
+
+def council(ctx: _Context, authority) -> list[dict]:
+    """The judged systems in service of one council.  A disposition compares a system only
+    with systems of its own council, so each council is judged on its own."""
+    out = [_judge(ctx, s) for s in authority.systems.values() if s.status in ("live", "retiring")]
     _dispose(ctx, out)
-    out.sort(key=lambda r: (-r["score"], r["system"]))
     return out
+
+
+def assemble(judged: list) -> list[dict]:
+    """Councils' judged systems in the order of the finding: highest score, then system id."""
+    return sorted(judged, key=lambda r: (-r["score"], r["system"]))
 
 
 def _judge(ctx, s) -> dict:

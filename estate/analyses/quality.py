@@ -36,8 +36,12 @@ Items have the shape of ``Problem.as_dict()`` (severity, code, name, file, line,
 column, message, hint).  Lines are resolved from each record's key path with one
 :class:`~estate.model.loader.Positions` per run (memoised on the graph), which composes
 only the files that have something to report (none when the loader kept its index,
-``estate.positions``); otherwise items are located file by file and each file's YAML
-nodes are let go once its items have lines, so memory stays flat on a national estate.
+``estate.positions``); otherwise items are located council by council and the YAML
+nodes of a council's files are let go once its items have lines, so memory stays flat on
+a national estate.
+
+Each council is checked on its own (:func:`council`), and :func:`assemble` orders the
+items by file, then check, as one walk over the whole estate would.
 """
 
 from __future__ import annotations
@@ -49,7 +53,7 @@ from estate.model.codes import name_of, severity_of
 
 
 class _Items(list):
-    """Items not yet located: each remembers its source; :meth:`located` fills in lines."""
+    """Items not yet located: each remembers its source (:func:`_located` fills in lines)."""
 
     def __init__(self, graph):
         super().__init__()
@@ -61,28 +65,60 @@ class _Items(list):
                       "name": name_of(code), "file": src.file if src else "", "line": 0,
                       "column": 0, "message": message, "hint": hint}, src, more))
 
-    def located(self) -> list[dict]:
-        """Locate file by file, dropping each file's parsed nodes once it is done, so a
-        national estate never holds every file's YAML nodes at once."""
-        pos = positions(self.graph)
-        out = []
-        ordered = sorted(self, key=lambda entry: entry[0]["file"])
-        for i, (item, src, more) in enumerate(ordered):
-            if src is not None:
-                _, item["line"], item["column"] = locate(self.graph, src, *more)
-            if i + 1 == len(ordered) or ordered[i + 1][0]["file"] != item["file"]:
-                getattr(pos, "_nodes", {}).pop(item["file"], None)   # free the composed file
-            out.append(item)
-        return out
+
+def _located(graph, found: list) -> list:
+    """``found`` (``[check, (item, source, key path)]``) as ``(check, item)`` with each
+    item's line and column filled in; then the YAML nodes composed for its files (only for
+    files parsed without an index) are let go, so a national estate never holds every
+    file's nodes at once."""
+    out = []
+    for check, (item, src, more) in found:
+        if src is not None:
+            _, item["line"], item["column"] = locate(graph, src, *more)
+        out.append((check, item))
+    composed = getattr(positions(graph), "_nodes", {})
+    for _, item in out:
+        composed.pop(item["file"], None)
+    return out
 
 
 def find(estate, graph, settings) -> list[dict]:
-    as_of = settings.as_of
-    positions(graph, estate)
-    item = _Items(graph)
-    covered = contracts_covering(estate, graph)
+    ctx = context(estate, graph, settings)
+    return assemble([found for a in estate.authorities.values() for found in council(ctx, a)])
 
-    for s in estate.systems():
+
+def context(estate, graph, settings) -> dict:
+    """What every council's checks read, found once per run."""
+    positions(graph, estate)
+    return {"estate": estate, "graph": graph, "as_of": settings.as_of,
+            "covered": contracts_covering(estate, graph),
+            "by_line": line_support(graph)["by_line"]}
+
+
+def assemble(found: list) -> list[dict]:
+    """Councils' ``[check, item]`` pairs (from :func:`council`, in the estate's order of
+    councils) as the finding: by file, then in the order of the checks; within one check,
+    council by council, record by record, as the checks walk the estate."""
+    found = sorted(found, key=lambda pair: (pair[1]["file"], pair[0]))
+    return [item for _, item in found]
+
+
+#: the checks in the order they walk the estate (the first element of :func:`council`'s pairs)
+SYSTEMS, CONTRACTS, LINES, DEPENDENCIES = range(4)
+
+
+def council(ctx: dict, a) -> list[list]:
+    """One council's items as ``[check, item]`` pairs, located; ``check`` is the walk that
+    found the item (:data:`SYSTEMS` ...), which :func:`assemble` orders by."""
+    estate, graph, as_of, covered = ctx["estate"], ctx["graph"], ctx["as_of"], ctx["covered"]
+    found: list = []
+    item = _Items(graph)
+
+    def walk(check: int) -> None:
+        found.extend([check, entry] for entry in item)
+        item.clear()
+
+    for s in a.systems.values():
         if s.status != "live":
             continue
         if s.qid not in covered:
@@ -111,7 +147,9 @@ def find(estate, graph, settings) -> list[dict]:
                 "annual_cost, so spend totals and supplier shares by spend leave it out",
                 "add annual_cost (GBP a year, licence plus support; 0 if it costs nothing)")
 
-    for c in estate.contracts():
+    walk(SYSTEMS)
+
+    for c in a.contracts.values():
         if not c.covers:
             item(
                 "Q502", c.src, (), f"contract '{c.qid}' ({c.supplier}) covers no "
@@ -136,31 +174,33 @@ def find(estate, graph, settings) -> list[dict]:
                 item("Q504", c.src, ("end",), message, hint,
                      severity="info" if extended else None)
 
-    support = line_support(graph)
-    by_line = support["by_line"]
-    for a in estate.authorities.values():
-        for line in a.lines.values():
-            if line.implicit or line.delivery == "not-delivered":
-                continue
-            node = f"line:{line.taxonomy_id}" if line.taxonomy_id else f"line:{a.id}/{line.id}"
-            if any(status in ("live", "retiring") for _, status in by_line.get((a.id, node), ())):
-                continue
-            shared = line.delivery == "shared-service"
-            if shared and line.taxonomy_id and partner_systems(estate, graph, a.id, node):
-                continue
-            name = line.name or estate.line_name(line.taxonomy_id or line.id)
-            elsewhere = line.delivery in ("outsourced", "shared-service")
-            item(
-                "Q506", line.src, (), f"line of business '{line.id}' ({name}) of "
-                f"'{a.id}' has no live system supporting it"
-                + (" (it is outsourced)" if line.delivery == "outsourced" else "")
-                + (" (it is a shared service, but no partner council's system in the inputs "
-                   "supports it)" if shared else ""),
-                "add the system that supports it (with supports: [" + line.id + "]), or mark it "
-                "delivery: not-delivered if the council does not deliver it",
-                severity="info" if elsewhere else None)
+    walk(CONTRACTS)
 
-    for s in estate.systems():
+    by_line = ctx["by_line"]
+    for line in a.lines.values():
+        if line.implicit or line.delivery == "not-delivered":
+            continue
+        node = f"line:{line.taxonomy_id}" if line.taxonomy_id else f"line:{a.id}/{line.id}"
+        if any(status in ("live", "retiring") for _, status in by_line.get((a.id, node), ())):
+            continue
+        shared = line.delivery == "shared-service"
+        if shared and line.taxonomy_id and partner_systems(estate, graph, a.id, node):
+            continue
+        name = line.name or estate.line_name(line.taxonomy_id or line.id)
+        elsewhere = line.delivery in ("outsourced", "shared-service")
+        item(
+            "Q506", line.src, (), f"line of business '{line.id}' ({name}) of "
+            f"'{a.id}' has no live system supporting it"
+            + (" (it is outsourced)" if line.delivery == "outsourced" else "")
+            + (" (it is a shared service, but no partner council's system in the inputs "
+               "supports it)" if shared else ""),
+            "add the system that supports it (with supports: [" + line.id + "]), or mark it "
+            "delivery: not-delivered if the council does not deliver it",
+            severity="info" if elsewhere else None)
+
+    walk(LINES)
+
+    for s in a.systems.values():
         if s.status not in ("live", "retiring"):
             continue
         for d in s.depends_on:
@@ -171,4 +211,5 @@ def find(estate, graph, settings) -> list[dict]:
                     f"'{target.qid}', which is retired",
                     "remove the dependency if it has gone, or correct the status of "
                     f"'{target.qid}'")
-    return item.located()
+    walk(DEPENDENCIES)
+    return [[check, item] for check, item in _located(graph, found)]

@@ -41,11 +41,13 @@ def _default_catalogue() -> tuple:
     return tuple(parse_file(path, DEFAULT_MAX_FILE_BYTES) for path in default_catalogue_files())
 
 
-def _remembered(parsed, positions: Positions, progress):
-    """Each parsed file, once its node index is handed to ``positions``; after the last,
-    the ``check`` stage begins (references across files, names, locating problems)."""
+def _remembered(parsed, positions: Positions, progress, digests: dict):
+    """Each parsed file, once its node index is handed to ``positions`` and its SHA-256
+    noted in ``digests``; after the last, the ``check`` stage begins (references across
+    files, names, locating problems)."""
     for p in parsed:
         positions.remember(p)
+        digests[p.path] = getattr(p, "digest", None)
         yield p
     progress.begin("check")
 
@@ -62,6 +64,8 @@ def load(paths: Iterable[str], *, default_catalogue: bool = True, jobs: int = 1,
     it is a regular file of at most ``max_file_bytes`` (None: ``$ESTATE_MAX_FILE_BYTES``,
     else 64 MiB; :mod:`estate.model.files`); any other is reported (E105, E106).
 
+    ``estate.digests`` maps each file read to the SHA-256 of the bytes parsed (None when
+    not known), as the analyses' cache keys read them.
     ``estate.positions`` is a :class:`~estate.model.positions.Positions` that locates any
     key path of the inputs from the index kept while parsing (no YAML is read again).
     """
@@ -75,7 +79,8 @@ def load(paths: Iterable[str], *, default_catalogue: bool = True, jobs: int = 1,
         parsed = iter_parse(files, jobs, cache=cache, progress=progress,
                             limit=max_file_bytes) if files else []
     with collector_off(settle=True):
-        estate = build_estate(_remembered(parsed, positions, progress), defaults)
+        digests: dict = {}
+        estate = build_estate(_remembered(parsed, positions, progress, digests), defaults)
         if not files:
             estate.problems.append(Problem(
                 code="E104", name=name_of("E104"), severity="error",
@@ -85,5 +90,6 @@ def load(paths: Iterable[str], *, default_catalogue: bool = True, jobs: int = 1,
         estate.problems.sort(key=Problem.sort_key)
         # analyses that report records locate them with this, not by reading YAML again
         estate.positions = positions
+        estate.digests = digests
     progress.end()
     return estate

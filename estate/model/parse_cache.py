@@ -218,12 +218,7 @@ class ParseCache:
             self.stats.misses += 1
             return None
         try:
-            if not raw.startswith(MAGIC):
-                raise ValueError("not a cache entry")
-            view = memoryview(raw)[len(MAGIC):]
-            if hashlib.sha256(view[_HASH_BYTES:]).digest() != view[:_HASH_BYTES]:
-                raise ValueError("damaged entry")        # checked before decoding
-            parsed = loads(view[_HASH_BYTES:], path)
+            parsed = loads(checked_blob(raw), path)
             if parsed.digest != sha:
                 raise ValueError("entry for other bytes")
         except Exception:  # noqa: BLE001 - any unreadable entry is rebuilt, never fatal
@@ -241,8 +236,19 @@ class ParseCache:
             self.stats.writes += 1
 
 
-def write_entry(root: Path, entry: Path, blob: bytes) -> bool:
-    """Write ``MAGIC``, the SHA-256 of ``blob``, then ``blob`` to ``entry`` atomically;
+def checked_blob(raw: bytes, magic: bytes = MAGIC) -> memoryview:
+    """What :func:`write_entry` wrote after ``magic`` and the SHA-256, once both are checked
+    (before anything is decoded); raises ValueError when either fails."""
+    if not raw.startswith(magic):
+        raise ValueError("not a cache entry")
+    view = memoryview(raw)[len(magic):]
+    if hashlib.sha256(view[_HASH_BYTES:]).digest() != view[:_HASH_BYTES]:
+        raise ValueError("damaged entry")
+    return view[_HASH_BYTES:]
+
+
+def write_entry(root: Path, entry: Path, blob: bytes, magic: bytes = MAGIC) -> bool:
+    """Write ``magic``, the SHA-256 of ``blob``, then ``blob`` to ``entry`` atomically;
     False when it cannot be written."""
     try:
         entry = Path(entry)
@@ -253,7 +259,7 @@ def write_entry(root: Path, entry: Path, blob: bytes) -> bool:
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
         try:
             with os.fdopen(fd, "wb") as out:
-                out.write(MAGIC)
+                out.write(magic)
                 out.write(hashlib.sha256(blob).digest())
                 out.write(blob)
             os.replace(tmp, entry)
