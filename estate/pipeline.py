@@ -104,6 +104,7 @@ def _analyse(paths, outdir, settings, choices, strict, jobs, outputs, progress, 
             records.forget(outdir)      # a run that fails from here on leaves no record
         with _timed(timings, "load"):
             estate = load_valid(paths, strict, jobs=jobs, cache=cache, progress=progress)
+        choices.check_councils(estate.authorities)      # before any analysis runs
         gc.freeze()
         views = record_views(estate) if baseline else None     # before the plan moves any status
         graph, findings = run_analyses(estate, settings, progress=progress, timings=timings,
