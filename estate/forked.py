@@ -73,6 +73,8 @@ class Forked:
             self.pid = None
             self.cpu = usage.ru_utime + usage.ru_stime
             clock.claim_children(self.cpu)
+        log.debug("%s: its process took %.2f s of user and %.2f s of system CPU time, "
+                  "%d page faults", self.what, usage.ru_utime, usage.ru_stime, usage.ru_minflt)
         code = os.waitstatus_to_exitcode(status)
         if not data:
             how = f"was killed by signal {-code}" if code < 0 else f"ended with exit code {code}"
