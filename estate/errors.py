@@ -24,6 +24,10 @@ class EstateError(Exception):
     def __str__(self) -> str:
         return self.message if not self.hint else f"{self.message}\n  hint: {self.hint}"
 
+    def __reduce__(self):
+        # pickled whole (the work of a forked child comes back this way): message and hint
+        return type(self), (self.message, self.hint), self.__dict__
+
 
 class UsageError(EstateError):
     """The command was called wrongly (exit code 2)."""
@@ -38,6 +42,9 @@ class InventoryError(EstateError):
         errors = [p for p in problems if p.severity == "error"]
         super().__init__(f"{len(errors)} error(s) in the inventories")
         self.problems = problems
+
+    def __reduce__(self):
+        return type(self), (self.problems,), self.__dict__
 
 
 class OutputError(EstateError):

@@ -10,10 +10,9 @@ run's baseline call these directly, so that every command sees the same findings
 from __future__ import annotations
 
 import gc
-import time
-from contextlib import contextmanager
 from typing import Optional
 
+from estate.clock import timed as _timed
 from estate.config import Settings
 from estate.errors import InventoryError
 from estate.model import build_graph, load
@@ -85,13 +84,7 @@ class _Ticking(dict):
     def __setitem__(self, key, value):
         super().__setitem__(key, value)
         self.timings[key] = value
-        self.progress.advance()
+        if not key.startswith("cpu:"):          # one tick an analysis, not two
+            self.progress.advance()
 
 
-@contextmanager
-def _timed(timings: dict, key: str):
-    started = time.perf_counter()
-    try:
-        yield
-    finally:
-        timings[key] = time.perf_counter() - started

@@ -37,6 +37,9 @@ class WriteError(OutputError):
                 "write into a folder you may write to, with -o DIR")
         super().__init__(f"cannot write {path}: {error.strerror or error}", hint=hint)
 
+    def __reduce__(self):
+        return type(self), (self.path, self.error), self.__dict__
+
     def moved(self, old_root, new_root) -> "WriteError":
         """The same error about the same file under ``new_root`` instead of ``old_root``."""
         try:

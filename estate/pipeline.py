@@ -19,6 +19,7 @@ import datetime
 import gc
 import json
 import logging
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -29,7 +30,10 @@ from estate import __version__
 from estate.analyses import CouncilCache
 from estate.choices import OutputChoices
 from estate.config import Settings
-from estate.findings import _timed, load_valid, run_analyses
+from estate import forked
+from estate.clock import thread_cpu, timed as _timed
+from estate.findings import load_valid, run_analyses
+from estate.forked import Forked
 from estate.model.loader import discover
 from estate.output import write_json_stream
 from estate.progress import Progress, as_progress
@@ -103,8 +107,9 @@ def _analyse(paths, outdir, settings, choices, strict, jobs, outputs, progress, 
                               written=[outdir / name for name in earlier.written], timings=timings,
                               warnings=earlier.warnings, reused=earlier.finished)
             records.forget(outdir)      # a run that fails from here on leaves no record
-        with _timed(timings, "load"):
+        with _timed(timings, "load", children=True):
             estate = load_valid(paths, strict, jobs=jobs, cache=cache, progress=progress)
+        choices.check_councils(estate.authorities)      # before any analysis runs
         gc.freeze()
         views = record_views(estate) if baseline else None     # before the plan moves any status
         graph, findings = run_analyses(estate, settings, progress=progress, timings=timings,
@@ -142,23 +147,35 @@ def _write(result: Result, work: Path, settings, choices, outputs, jobs, progres
     estate, graph, findings, timings = result.estate, result.graph, result.findings, result.timings
     document = {"estate_version": __version__, "settings": settings.as_dict(), **findings}
     progress.begin("write", 1 + len(outputs & DEFAULT_OUTPUTS))
-    maps_job = None
+    drawing = None
     if "maps" in outputs and choices.maps != "none":
         from estate.render.maps import dot_available, render_maps
         if dot_available():
             def draw():
-                with _timed(timings, "write:maps"):
+                with _timed(timings, "write:maps", children=True):
                     return render_maps(estate, graph, findings, work / "maps", choices, reuse=reuse)
-            # Graphviz does most of the work of the maps, in its own processes: with more
-            # than one CPU, the maps are drawn from a thread while this one writes the
-            # JSON and the register (the report needs the maps, so it comes last)
-            maps_job = _Thread(draw) if jobs > 1 else _Now(draw)
+            drawing = draw
         else:
             result.notes.append("Graphviz 'dot' was not found, so no maps were drawn; install "
                                 "Graphviz (Debian/Ubuntu: apt-get install graphviz; macOS: brew "
                                 "install graphviz; Windows: winget install graphviz) and run again")
     maps: list = []
+    register_job = maps_job = None
     try:
+        if "register" in outputs:
+            from estate.render.excel import write_register
+
+            def register():
+                write_register(estate, findings, work / "register.xlsx", settings)
+            # the register is pure Python: beside the maps' thread it would take turns with
+            # it at the interpreter lock, so with more than one CPU it is written by a
+            # forked child (before the thread starts: nothing of the thread's is copied)
+            register_job = _Register(register, forked=jobs > 1 and forked.available())
+        if drawing is not None:
+            # Graphviz does most of the work of the maps, in its own processes: with more
+            # than one CPU, the maps are drawn from a thread while this one writes the
+            # JSON (the report needs the maps, so it comes last)
+            maps_job = _Thread(drawing) if jobs > 1 else _Now(drawing)
         with _timed(timings, "write:analysis.json"):
             write_json_stream(work / "analysis.json", document)
         result.written.append(work / "analysis.json")
@@ -166,14 +183,14 @@ def _write(result: Result, work: Path, settings, choices, outputs, jobs, progres
         if isinstance(maps_job, _Now):
             maps = maps_job.join()
             result.written.append(work / "maps")
-        if "register" in outputs:
-            from estate.render.excel import write_register
-            with _timed(timings, "write:register.xlsx"):
-                write_register(estate, findings, work / "register.xlsx", settings)
+        if register_job is not None:
+            register_job.join(timings)
             result.written.append(work / "register.xlsx")
             progress.advance()
-    except Exception:
-        if isinstance(maps_job, _Thread):
+    except BaseException:
+        if register_job is not None:
+            register_job.kill()         # on any error or Ctrl-C: the child stops at once
+        if isinstance(maps_job, _Thread) and not isinstance(sys.exc_info()[1], KeyboardInterrupt):
             maps_job.join()             # raises what drawing raised, after any error here
         raise
     # (on Ctrl-C the drawing is not waited for: the staging folder is thrown away)
@@ -196,6 +213,34 @@ def _write(result: Result, work: Path, settings, choices, outputs, jobs, progres
         progress.advance()
     progress.end()
     return maps
+
+
+class _Register:
+    """The register written from now: in a forked child (:mod:`estate.forked`) when
+    ``forked``, else in this thread when joined.  Its timings: ``write:register.xlsx``
+    (wall, from the fork to the child's end) and ``cpu:write:register.xlsx`` (the child's
+    CPU seconds, from ``wait4``, plus this thread's)."""
+
+    KEY = "write:register.xlsx"
+
+    def __init__(self, work, forked: bool):
+        self.work, self.started, self.cpu = work, time.perf_counter(), thread_cpu()
+        self.child = Forked(work, "register.xlsx") if forked else None
+
+    def join(self, timings: dict) -> None:
+        if self.child is None:
+            with _timed(timings, self.KEY):
+                self.work()
+            return
+        try:
+            self.child.join()
+        finally:
+            timings[self.KEY] = time.perf_counter() - self.started
+            timings[f"cpu:{self.KEY}"] = self.child.cpu + max(0.0, thread_cpu() - self.cpu)
+
+    def kill(self) -> None:
+        if self.child is not None:
+            self.child.kill()
 
 
 class _Now:

@@ -12,6 +12,7 @@ from typing import Callable, Optional
 
 import networkx as nx
 
+from estate.clock import thread_cpu
 from estate.config import Settings
 from estate.collector import collector_off
 from estate.model.records import Estate
@@ -63,7 +64,7 @@ def run_all(estate: Estate, graph: nx.DiGraph, settings: Settings,
     per_council: dict = {}
     with collector_off():
         for key, analysis in ANALYSES:
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), thread_cpu()
             earlier = {arg: findings[of] for arg, of in READS.get(key, {}).items() if of in findings}
             if cache is not None and key in PER_COUNCIL:
                 if key not in per_council:
@@ -72,6 +73,7 @@ def run_all(estate: Estate, graph: nx.DiGraph, settings: Settings,
             else:
                 findings[key] = analysis(estate, graph, settings, **earlier)
             if timings is not None:
+                timings[f"cpu:analyse:{key}"] = thread_cpu() - cpu
                 timings[f"analyse:{key}"] = time.perf_counter() - started
         if "supplier_concentration" in findings and "consolidation_candidates" in findings:
             supplier_concentration.relate(findings["supplier_concentration"],

@@ -9,7 +9,7 @@ import signal
 
 import click
 
-from estate.choices import MAP_CHOICES, map_formats as parse_map_formats
+from estate.choices import map_formats as parse_map_formats, parse_maps
 from estate.commands.options import (analysis_options, baseline_options, paths_argument, run_settings,
                                      strict_option)
 from estate.errors import Interrupted, UsageError
@@ -29,6 +29,17 @@ def _formats(ctx, param, value):
     return formats
 
 
+def _maps(ctx, param, value):
+    """A click callback: a ``--maps`` value (``auto``, ``council:c01,c02``), or a usage error."""
+    if value is None:
+        return None
+    try:
+        parse_maps(value)
+    except UsageError as exc:
+        raise click.BadParameter(exc.message) from None
+    return value
+
+
 @click.command()
 @paths_argument
 @click.option("-o", "--output", "outdir", default="output", show_default=True,
@@ -39,9 +50,11 @@ def _formats(ctx, param, value):
 @strict_option
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
               help="Worker processes for parsing [number of CPUs].")
-@click.option("--maps", "maps", type=click.Choice(MAP_CHOICES),
+@click.option("--maps", "maps", metavar="auto|all|councils|partnerships|none|council:ID[,ID...]",
+              callback=_maps,
               help="Which maps to draw [auto: every map up to 20 councils, beyond that the "
-                   "landscape, region overviews and partnership maps].")
+                   "landscape, region overviews and partnership maps]; council:ID[,ID...] "
+                   "adds those councils' maps to auto's.")
 @click.option("--map-format", "map_formats", callback=_formats,
               help="Map formats besides .dot, comma-separated: svg,png,pdf [svg].")
 @click.option("--templates", "templates", type=click.Path(exists=True, file_okay=False),

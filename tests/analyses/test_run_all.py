@@ -25,7 +25,10 @@ def test_every_analysis_in_order_then_data_quality(mini, settings):
     timings: dict = {}
     findings = run_all(estate, graph, settings, timings)
     assert list(findings) == [k for k, _ in ANALYSES if k != "_quality"] + ["data_quality"]
-    assert list(timings) == [f"analyse:{k}" for k, _ in ANALYSES]
+    assert [k for k in timings if not k.startswith("cpu:")] == [f"analyse:{k}" for k, _ in ANALYSES]
+    # each analysis's CPU seconds beside its wall time
+    assert [k for k in timings if k.startswith("cpu:")] == [f"cpu:analyse:{k}" for k, _ in ANALYSES]
+    assert all(timings[f"cpu:analyse:{k}"] >= 0 for k, _ in ANALYSES)
 
 
 def test_the_collector_is_off_while_analysing_and_as_it_was_after(mini, settings, monkeypatch):

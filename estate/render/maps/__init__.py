@@ -52,7 +52,8 @@ run's summary names (:func:`failed_maps_note`).
 
 ``auto`` (the default) draws every map for an estate of at most :data:`AUTO_COUNCILS`
 councils; a bigger one gets the landscape, the partnership maps and the region
-overviews only.  Above :data:`AUTO_COUNCILS` councils a region map is the overview of
+overviews only.  ``council:ID[,ID...]`` draws what ``auto`` does plus the named
+councils' maps (overview and drill-downs), so one council's map is drawn when asked.  Above :data:`AUTO_COUNCILS` councils a region map is the overview of
 :mod:`.region_overview` (councils as nodes, shared products as ties).
 
 The package, one concern a module: :mod:`.dot` (escaping and the DOT writer),
@@ -137,10 +138,7 @@ def iter_maps(estate, graph, findings: Optional[dict], choices) -> Iterator[Map]
     The renderer draws each as it comes and lets its DOT text go, so a national estate's
     maps (150 million characters for 400 councils) are never all in memory at once.
     """
-    choice = choices.maps or "auto"
-    if choice not in MAP_CHOICES:
-        log.warning("unknown maps setting %r; drawing the maps auto chooses", choice)
-        choice = "auto"
+    choice = choices.map_choice
     national = len(estate.authorities) > AUTO_COUNCILS
     kinds = AUTO_NATIONAL if choice == "auto" and national else MAP_CHOICES[choice]
     view = View.of(findings)
@@ -178,9 +176,11 @@ def iter_maps(estate, graph, findings: Optional[dict], choices) -> Iterator[Map]
                 yield region_overview(estate, view, group)
             else:
                 yield from group_maps(estate, view, group)
-    if "council" in kinds:
-        for aid in sorted(estate.authorities, key=lambda aid: f"council-{aid}"):
-            yield from council_maps(estate, graph, view, aid)
+    # council:ID[,ID...] adds the named councils' maps (overview and drill-downs) to auto's
+    named = estate.authorities if "council" in kinds else \
+        [aid for aid in choices.map_councils if aid in estate.authorities]
+    for aid in sorted(named, key=lambda aid: f"council-{aid}"):
+        yield from council_maps(estate, graph, view, aid)
     if "blast-radius" in kinds:
         # the findings list settings.top_hubs hubs, in order: rank i
         for i, hub in enumerate(view.hubs):
