@@ -177,6 +177,9 @@ def write_report(estate, findings: dict, maps: list, path: Path, settings,
     ``templates`` folder)."""
     path = Path(path)
     choices = choices or OutputChoices()
+    # one environment for the board pack and every detail page: each template is read
+    # and compiled once per report, not once per page
+    env = environment(choices)
     with collector_off():
         context = report_context(estate, findings, maps, settings, base=path.parent)
         # streamed to the file as rendered: the page of a national estate with its maps
@@ -184,12 +187,12 @@ def write_report(estate, findings: dict, maps: list, path: Path, settings,
         # councils); a template error leaves no file, as every output
         with atomic_path(path) as tmp:
             with open(tmp, "w", encoding="utf-8") as out:
-                out.writelines(report_chunks(context, choices))
+                out.writelines(report_chunks(context, choices, env=env))
         for page in context["pages"]:
             detail = detail_context(context, page)
             with atomic_path(path.parent / page["href"]) as tmp:
                 with open(tmp, "w", encoding="utf-8") as out:
-                    out.writelines(report_chunks(detail, choices, DETAIL_TEMPLATE))
+                    out.writelines(report_chunks(detail, choices, DETAIL_TEMPLATE, env=env))
     return path
 
 
@@ -208,11 +211,13 @@ def render_report(context: dict, choices: OutputChoices, template: str = TEMPLAT
     return "".join(report_chunks(context, choices, template))
 
 
-def report_chunks(context: dict, choices: OutputChoices, template: str = TEMPLATE) -> Iterator[str]:
+def report_chunks(context: dict, choices: OutputChoices, template: str = TEMPLATE, *,
+                  env: Optional[jinja2.Environment] = None) -> Iterator[str]:
     """The report's HTML (or a detail page's: ``template``) in pieces, as Jinja renders
     them; template errors as :class:`~estate.errors.OutputError` naming the template's
-    file and line."""
-    env = environment(choices)
+    file and line.  ``env``: the :func:`environment` of ``choices`` to render with (one
+    shared by every page of a report; default: a new one)."""
+    env = env if env is not None else environment(choices)
     try:
         yield from env.get_template(template).generate(context)
     except jinja2.TemplateSyntaxError as exc:

@@ -814,3 +814,27 @@ def test_hostile_text_in_the_findings_stays_inert_on_every_report_page(estate, s
         text = page.read_text(encoding="utf-8")
         assert not CONTROL_CHARACTERS & set(text), page.name
         assert "<script>alert" not in text, page.name
+
+
+def test_one_template_environment_renders_every_page_and_the_bytes_do_not_change(estate, settings, tmp_path,
+                                                                                  monkeypatch):
+    made = []
+    real = report.environment
+
+    def counted(choices):
+        made.append(choices)
+        return real(choices)
+
+    monkeypatch.setattr(report, "environment", counted)
+    write_report(estate[0], hand_findings(), [], tmp_path / "a" / "report.html", settings)
+    pages = sorted(p.name for p in (tmp_path / "a" / "report").glob("*.html"))
+    assert len(pages) > 10          # the board pack's detail pages and a page per council
+    assert len(made) == 1
+    # a page rendered on its own, with a new environment, is byte for byte the same
+    context = report_context(estate[0], hand_findings(), [], settings, base=tmp_path / "a")
+    alone = [p for p in context["pages"] if p.get("council") == "alpha"][0]
+    html = report.render_report(report.detail_context(context, alone), OutputChoices(), report.DETAIL_TEMPLATE)
+    assert (tmp_path / "a" / alone["href"]).read_text(encoding="utf-8") == html
+    assert len(made) == 2
+    write_report(estate[0], hand_findings(), [], tmp_path / "b" / "report.html", settings)
+    assert site_text(tmp_path / "a") == site_text(tmp_path / "b")
