@@ -132,8 +132,8 @@ from estate.render.filters import (contract_ends, date_text, long_date, money, m
                                    pct, plural, words)
 from estate.render import report_sections, views
 from estate.render.progress import progress_context, progress_page
-from estate.render.report_board import (board_sections, by_council, council_lines, council_page, decisions,
-                                        detail_pages, groups)
+from estate.render.report_board import (board_sections, by_council, council_index, council_lines, council_page,
+                                        decisions, detail_pages, groups)
 from estate.render.report_maps import MAX_EMBEDDED_BYTES, MAX_EMBEDDED_MAPS, MAX_INLINE_SVG, _maps
 from estate.render.report_records import (MATRIX_MAX_COUNCILS, TIMELINE_WINDOWS, TIMELINE_YEARS, _contracts,
                                           _matrix, _timeline)
@@ -188,20 +188,22 @@ def write_report(estate, findings: dict, maps: list, path: Path, settings,
         with atomic_path(path) as tmp:
             with open(tmp, "w", encoding="utf-8") as out:
                 out.writelines(report_chunks(context, choices, env=env))
+        index = council_index(context)
         for page in context["pages"]:
-            detail = detail_context(context, page)
+            detail = detail_context(context, page, index)
             with atomic_path(path.parent / page["href"]) as tmp:
                 with open(tmp, "w", encoding="utf-8") as out:
                     out.writelines(report_chunks(detail, choices, DETAIL_TEMPLATE, env=env))
     return path
 
 
-def detail_context(context: dict, page: dict) -> dict:
+def detail_context(context: dict, page: dict, index: Optional[dict] = None) -> dict:
     """The context a detail page renders from: the report's, with ``page`` (the page's
     entry of ``pages``, and for a council page ``council``: :func:`council_page`) and
-    ``root`` (``../``: the way back to the output folder)."""
+    ``root`` (``../``: the way back to the output folder).  ``index``: the context's
+    :func:`council_index`, made once for all the pages."""
     if page.get("council"):
-        page = {**page, "data": council_page(context, page["council"])}
+        page = {**page, "data": council_page(context, page["council"], index)}
     return {**context, "page": page, "root": "../"}
 
 
