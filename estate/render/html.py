@@ -113,6 +113,9 @@ written ``30 June 2027`` and, given ``system_names``, its system ids as names).
 from __future__ import annotations
 
 import calendar
+import datetime as dt
+import hashlib
+import json
 import logging
 import re
 from importlib import resources
@@ -121,6 +124,7 @@ from types import TracebackType
 from typing import Iterator, Optional
 
 import jinja2
+from jinja2 import meta
 from markupsafe import Markup
 
 from estate import __version__
@@ -128,6 +132,7 @@ from estate.choices import OutputChoices
 from estate.collector import collector_off
 from estate.errors import OutputError, UsageError
 from estate.output import atomic_path
+from estate.reuse import PageReuse, code_fingerprint
 from estate.render.filters import (contract_ends, date_text, long_date, money, money_round, money_short, num,
                                    pct, plural, words)
 from estate.render import report_sections, views
@@ -170,11 +175,12 @@ PRINT_ROWS = 25
 # --------------------------------------------------------------------------- entry points
 
 def write_report(estate, findings: dict, maps: list, path: Path, settings,
-                 choices: Optional[OutputChoices] = None) -> Path:
+                 choices: Optional[OutputChoices] = None, reuse: Optional[PageReuse] = None) -> Path:
     """Render the report and write it atomically to ``path``; maps are read from beside it.
 
     ``settings`` are the run's analysis settings; ``choices`` the output choices (the
-    ``templates`` folder)."""
+    ``templates`` folder); ``reuse`` hands over the detail pages an earlier run rendered
+    from the same context (:class:`~estate.reuse.PageReuse`; None: render every page)."""
     path = Path(path)
     choices = choices or OutputChoices()
     # one environment for the board pack and every detail page: each template is read
@@ -189,12 +195,92 @@ def write_report(estate, findings: dict, maps: list, path: Path, settings,
             with open(tmp, "w", encoding="utf-8") as out:
                 out.writelines(report_chunks(context, choices, env=env))
         index = council_index(context)
+        keys = PageKeys(env, context) if reuse is not None else None
         for page in context["pages"]:
             detail = detail_context(context, page, index)
-            with atomic_path(path.parent / page["href"]) as tmp:
+            target = path.parent / page["href"]
+            key = keys.key(detail) if keys is not None else None
+            if reuse is not None and reuse.lookup(page["href"], key, target):
+                continue
+            with atomic_path(target) as tmp:
                 with open(tmp, "w", encoding="utf-8") as out:
                     out.writelines(report_chunks(detail, choices, DETAIL_TEMPLATE, env=env))
+            if reuse is not None:
+                reuse.remember(page["href"], key)
     return path
+
+
+class PageKeys:
+    """The key of each detail page: a SHA-256 over what its templates can read.
+
+    That is the sources of ``detail.html`` and of every template it includes, imports or
+    extends (``page.template`` too), estate's version and code (the filters), Jinja's
+    version, and the value of each context variable the templates name (found by
+    Jinja's own analysis of the templates, so a template that starts to read another
+    variable changes the key with it).  Values are digested as JSON; each shared value
+    of the report's context once per report.  A value that cannot be written as JSON
+    gives no key: the page is always rendered.
+    """
+
+    def __init__(self, env: jinja2.Environment, context: dict):
+        self.env, self.context = env, context
+        self.templates: dict = {}       # page.template -> (digest of the sources, variable names)
+        self.values: dict = {}          # shared variable -> digest of its value
+        self.seed = json.dumps([__version__, code_fingerprint(), jinja2.__version__]).encode("utf-8")
+
+    def _read(self, template: str) -> tuple:
+        if template not in self.templates:
+            sources: dict = {}
+            todo = [DETAIL_TEMPLATE, template]
+            while todo:
+                name = todo.pop()
+                if name in sources:
+                    continue
+                sources[name] = self.env.loader.get_source(self.env, name)[0]
+                todo += [n for n in meta.find_referenced_templates(self.env.parse(sources[name])) if n]
+            variables = set()
+            for text in sources.values():
+                variables |= meta.find_undeclared_variables(self.env.parse(text))
+            self.templates[template] = (_digest(sorted(sources.items())), sorted(variables))
+        return self.templates[template]
+
+    def key(self, detail: dict) -> Optional[str]:
+        """The key of the page of ``detail`` (:func:`detail_context`); None: no key."""
+        try:
+            sources, variables = self._read(detail["page"]["template"])
+        except jinja2.TemplateError:
+            return None             # rendering says what is wrong
+        h = hashlib.sha256(self.seed)
+        h.update(sources.encode())
+        for name in variables:
+            if name not in detail:
+                continue            # a Jinja global (range, dict...), or an error rendering names
+            value = detail[name]
+            if name in self.context and value is self.context[name]:
+                if name not in self.values:
+                    self.values[name] = _digest(value)
+                digest = self.values[name]
+            else:
+                digest = _digest(value)
+            if digest is None:
+                return None
+            h.update(f"{name}\0{digest}\0".encode())
+        return h.hexdigest()
+
+
+def _digest(value) -> Optional[str]:
+    """A SHA-256 of ``value`` as JSON (dates as ISO text); None when it is not JSON."""
+    try:
+        text = json.dumps(value, sort_keys=True, default=_plain, ensure_ascii=False, separators=(",", ":"))
+    except (TypeError, ValueError):
+        return None
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _plain(value):
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not part of a page's key")
 
 
 def detail_context(context: dict, page: dict, index: Optional[dict] = None) -> dict:
