@@ -26,6 +26,11 @@ whose drawn files are untouched, is not drawn again (:meth:`RunRecord.drawn`).  
 one council's file redraws that council's map and the maps that show it (its partnership,
 region, the landscape), not the other councils'.
 
+The report's detail pages (``report/<page>.html``) are reused the same way: a page whose
+key, a digest of what its templates read (:class:`estate.render.html.PageKeys`), is the
+one recorded, and whose file is untouched, is linked from the earlier run's folder
+instead of being rendered (:class:`PageReuse`).
+
 A run removes its folder's record before it writes anything, and writes the new record
 last, so a run that fails half way leaves no record and the next run does everything.
 Records are written atomically; one that cannot be read is ignored.
