@@ -38,7 +38,7 @@ from estate.model.loader import discover
 from estate.output import write_json_stream
 from estate.progress import Progress, as_progress
 from estate.publish import Publication, check_inputs
-from estate.reuse import (MapReuse, RunRecord, RunRecords, current, drawing_identity,
+from estate.reuse import (MapReuse, PageReuse, RunRecord, RunRecords, current, drawing_identity,
                           files_written, input_digests, run_key)
 from estate.timeline.baseline import progress as progress_since
 from estate.timeline.diff import record_views
@@ -125,25 +125,31 @@ def _analyse(paths, outdir, settings, choices, strict, jobs, outputs, progress, 
         work = publication.staging
         reuse = MapReuse(earlier if not force else None, drawing_identity(), into=work) \
             if records else None
-        maps = _write(result, work, settings, choices, outputs, jobs, progress, reuse)
-        files = files_written(work, result.written, maps)
+        pages = PageReuse(earlier if not force else None) if records else None
+        maps = _write(result, work, settings, choices, outputs, jobs, progress, reuse, pages)
+        files = files_written(work, result.written, maps, pages.entries if pages is not None else ())
         publication.publish()
     result.written = [outdir / Path(p).name for p in result.written]
     if reuse is not None:
         timings["maps:reused"] = reuse.reused
+    if pages is not None and "report" in outputs:
+        timings["report:pages reused"], timings["report:pages rendered"] = pages.reused, pages.rendered
     if records is not None:
         records.put(RunRecord(
             key=key, outdir=str(outdir.resolve()), summary=findings["summary"],
             finished=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
             warnings=result.warnings, notes=list(result.notes),
             written=[p.name for p in result.written], files=files,
-            maps=reuse.entries if reuse is not None else {}))
+            maps=reuse.entries if reuse is not None else {},
+            pages=pages.entries if pages is not None else {}))
     return result
 
 
-def _write(result: Result, work: Path, settings, choices, outputs, jobs, progress, reuse) -> list:
+def _write(result: Result, work: Path, settings, choices, outputs, jobs, progress, reuse,
+           pages: Optional[PageReuse] = None) -> list:
     """Write every output into the folder ``work``; listed in ``result.written``.  Returns
-    what the map renderer returned (one dict per map)."""
+    what the map renderer returned (one dict per map).  ``reuse`` and ``pages`` hand over
+    the maps and report pages of the folder's earlier run."""
     estate, graph, findings, timings = result.estate, result.graph, result.findings, result.timings
     document = {"estate_version": __version__, "settings": settings.as_dict(), **findings}
     progress.begin("write", 1 + len(outputs & DEFAULT_OUTPUTS))
@@ -207,7 +213,7 @@ def _write(result: Result, work: Path, settings, choices, outputs, jobs, progres
     if "report" in outputs:
         from estate.render.html import write_report
         with _timed(timings, "write:report.html"):
-            write_report(estate, findings, maps, work / "report.html", settings, choices)
+            write_report(estate, findings, maps, work / "report.html", settings, choices, reuse=pages)
         result.written.append(work / "report.html")
         result.written.append(work / "report")      # the detail pages beside it
         progress.advance()

@@ -26,6 +26,11 @@ whose drawn files are untouched, is not drawn again (:meth:`RunRecord.drawn`).  
 one council's file redraws that council's map and the maps that show it (its partnership,
 region, the landscape), not the other councils'.
 
+The report's detail pages (``report/<page>.html``) are reused the same way: a page whose
+key, a digest of what its templates read (:class:`estate.render.html.PageKeys`), is the
+one recorded, and whose file is untouched, is linked from the earlier run's folder
+instead of being rendered (:class:`PageReuse`).
+
 A run removes its folder's record before it writes anything, and writes the new record
 last, so a run that fails half way leaves no record and the next run does everything.
 Records are written atomically; one that cannot be read is ignored.
@@ -142,6 +147,7 @@ class RunRecord:
     written: list = field(default_factory=list)      # what the run listed, as printed
     files: dict = field(default_factory=dict)        # path under outdir -> [size, mtime_ns]
     maps: dict = field(default_factory=dict)         # stem -> {"sha", "drawing", "result"}
+    pages: dict = field(default_factory=dict)        # report page under outdir -> its key
 
     def untouched(self, names: Iterable[str]) -> bool:
         """True when every file in ``names`` (paths under the output folder) is as written."""
@@ -207,12 +213,14 @@ def current(record: Optional[RunRecord], key: str) -> bool:
     return record is not None and record.key == key and record.untouched(record.files)
 
 
-def files_written(outdir: Path, written: Iterable[Path], maps: list) -> dict:
-    """``{path under outdir: [size, mtime_ns]}`` of the top-level outputs and map files."""
+def files_written(outdir: Path, written: Iterable[Path], maps: list, pages: Iterable[str] = ()) -> dict:
+    """``{path under outdir: [size, mtime_ns]}`` of the top-level outputs, map files and
+    the report's detail ``pages``."""
     outdir = Path(outdir)
     names = [Path(p).name for p in written if Path(p).name != "maps"]
     for m in maps:
         names += list((m.get("files") or {}).values())
+    names += list(pages)
     files = {}
     for name in names:
         stat = _stat(outdir / name)
@@ -265,6 +273,47 @@ class MapReuse:
         with self._lock:
             self.entries[stem] = {"sha": self._sha(source, formats), "drawing": self.drawing,
                                   "result": result}
+
+
+class PageReuse:
+    """Hands the report the detail pages an earlier run wrote from the same context.
+
+    A page's key (:class:`estate.render.html.PageKeys`) is a digest of everything its
+    templates can read: the template sources, estate's version and code, and the values
+    of the context variables they name.  ``previous`` is the folder's last record (None:
+    render everything).  A page whose key is the one recorded, and whose file is as that
+    run wrote it, is linked (or copied) from the previous run's folder instead of being
+    rendered.  What is written or reused is remembered in :attr:`entries`, for this
+    run's record; :attr:`reused` and :attr:`rendered` count the pages.
+    """
+
+    def __init__(self, previous: Optional[RunRecord]):
+        self.previous = previous
+        self.entries: dict = {}
+        self.reused = self.rendered = 0
+
+    def lookup(self, name: str, key: Optional[str], target) -> bool:
+        """True when page ``name`` (a path under the output folder) was put at ``target``
+        from the previous run's folder."""
+        previous = self.previous
+        if key is None or previous is None or previous.pages.get(name) != key or not previous.untouched([name]):
+            return False
+        source, target = Path(previous.outdir) / name, Path(target)
+        try:
+            if source.resolve() != target.resolve():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                link_or_copy(source, target)
+        except OSError as exc:
+            log.debug("page %s not reused: %s", name, exc)
+            return False
+        self.entries[name] = key
+        self.reused += 1
+        return True
+
+    def remember(self, name: str, key: Optional[str]) -> None:
+        """Page ``name`` was rendered from a context of this ``key``."""
+        self.rendered += 1
+        self.entries[name] = key            # None: a page that is never reused
 
 
 def drawing_identity() -> str:

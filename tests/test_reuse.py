@@ -91,7 +91,12 @@ def test_any_change_runs_again(inv, tmp_path, change):
     after = stamps(out)
     assert {name for name in after if not name.startswith("report/")} == {
         "analysis.json", "register.xlsx", "report.html"}
-    assert all(after[name] != before.get(name) for name in after)
+    assert all(after[name] != before.get(name) for name in after if not name.startswith("report/"))
+    # a detail page is rendered again unless its context is what it was (then reused)
+    kept = [name for name in after if name.startswith("report/") and after[name] == before.get(name)]
+    assert len(kept) == again.timings["report:pages reused"]
+    if change in ("force", "as_of"):
+        assert kept == []
 
 
 def test_a_failed_run_leaves_no_record_so_the_next_run_does_everything(inv, tmp_path):
@@ -171,3 +176,58 @@ def test_a_map_whose_file_was_edited_is_drawn_again(inv, tmp_path):
     edit(inv / "kingsmere.yaml", r"users: (\d+)", lambda m: f"users: {int(m.group(1)) + 1}")
     run(inv, out, cache, maps="all")
     assert (out / "maps" / "council-wexcombe.svg").read_text().startswith("<?xml")
+
+
+def test_an_edited_council_renders_only_the_report_pages_whose_context_changed(inv, tmp_path):
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    first = run(inv, out, cache)
+    pages = {name for name in stamps(out) if name.startswith("report/")}
+    assert first.timings["report:pages rendered"] == len(pages) > 10
+    assert first.timings["report:pages reused"] == 0
+    before = stamps(out)
+    old = {name: (out / name).read_bytes() for name in pages}
+    # a system's cost is in its council's figures: on its council's page, and on the
+    # shared pages of councils' figures and of candidates; not on another council's page
+    edit(inv / "kingsmere.yaml", r"annual_cost: (\d+)", lambda m: f"annual_cost: {int(m.group(1)) + 500000}")
+    second = run(inv, out, cache)
+    after = stamps(out)
+    rendered = {name for name in pages if after[name] != before[name]}
+    changed = {name for name in pages if (out / name).read_bytes() != old[name]}
+    assert {"report/kingsmere.html", "report/councils.html"} <= changed <= rendered
+    assert not {"report/wexcombe.html", "report/ashdown.html", "report/maps.html", "report/roadmap.html",
+                "report/risks.html", "report/about.html"} & rendered
+    assert len(rendered) < len(pages) // 2
+    assert second.timings["report:pages rendered"] == len(rendered)
+    assert second.timings["report:pages reused"] == len(pages) - len(rendered) > 0
+    # what was reused is what a run from scratch, and a forced run, write
+    fresh, forced = tmp_path / "fresh", tmp_path / "forced"
+    analyse([str(inv)], fresh, Settings(as_of=AS_OF), choices=OutputChoices(maps="none"))
+    shutil.copytree(out, forced)
+    third = run(inv, forced, cache, force=True)
+    assert third.timings["report:pages reused"] == 0
+    for name in pages:
+        assert (out / name).read_bytes() == (fresh / name).read_bytes() == (forced / name).read_bytes(), name
+
+
+def test_a_report_page_whose_file_was_edited_is_rendered_again(inv, tmp_path):
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    run(inv, out, cache)
+    good = (out / "report" / "wexcombe.html").read_bytes()
+    (out / "report" / "wexcombe.html").write_text("edited")
+    edit(inv / "kingsmere.yaml", r"annual_cost: (\d+)", lambda m: f"annual_cost: {int(m.group(1)) + 1000}")
+    second = run(inv, out, cache)
+    assert (out / "report" / "wexcombe.html").read_bytes() == good
+    assert second.timings["report:pages reused"] > 0
+
+
+def test_a_changed_template_renders_every_page_again(inv, tmp_path):
+    out, cache, folder = tmp_path / "out", tmp_path / "cache", tmp_path / "templates"
+    folder.mkdir()
+    run(inv, out, cache)
+    (folder / "_footer.html").write_text((REPO / "templates" / "_footer.html").read_text() + "<!-- ours -->\n")
+    edit(inv / "kingsmere.yaml", r"annual_cost: (\d+)", lambda m: f"annual_cost: {int(m.group(1)) + 1000}")
+    settings = Settings(as_of=AS_OF)
+    second = analyse([str(inv)], out, settings, choices=OutputChoices(maps="none", templates=str(folder)),
+                     cache=ParseCache(cache))
+    assert second.timings["report:pages reused"] == 0
+    assert "<!-- ours -->" in (out / "report" / "wexcombe.html").read_text()

@@ -115,7 +115,9 @@ _QID = re.compile(r"\b[a-z0-9][a-z0-9_-]*/[A-Za-z0-9][A-Za-z0-9_.-]*\b")
 def words(text, system_names: Optional[dict] = None) -> str:
     """A finding's reason for people: each ISO date written as ``30 June 2027`` and each
     ``authority/system`` id that ``system_names`` knows written as the system's name."""
-    text = _ISO_DATE.sub(lambda m: long_date(m.group(1)), str(text))
-    if system_names:
+    text = str(text)
+    if "-" in text:         # no date without one, nor a system id without a "/"
+        text = _ISO_DATE.sub(lambda m: long_date(m.group(1)), text)
+    if system_names and "/" in text:
         text = _QID.sub(lambda m: system_names.get(m.group(0), m.group(0)), text)
     return text

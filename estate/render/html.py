@@ -15,6 +15,13 @@ The report is built by these modules, each with one concern: :mod:`estate.render
 :mod:`estate.render.svg_sanitise` (inline SVG made safe) and :mod:`estate.render.filters`
 (the templates' filters).  This module builds the context from them and renders it.
 
+One Jinja environment renders the board pack and every detail page, so each template
+is compiled once per report.  Given a :class:`~estate.reuse.PageReuse` (the pipeline
+passes one when the output folder has a run record), a detail page whose key
+(:class:`PageKeys`: the template sources, estate's version and code, and the values of
+the context variables its templates name) is what the folder's last run rendered it
+from is linked from that run instead of being rendered again.
+
 The page is self-contained: CSS and script are inlined, maps are inlined as SVG after
 :func:`sanitise_svg` has removed anything that could run (scripts, event handlers,
 ``javascript:`` links, foreign objects), and nothing is fetched from the network, so it
@@ -113,6 +120,9 @@ written ``30 June 2027`` and, given ``system_names``, its system ids as names).
 from __future__ import annotations
 
 import calendar
+import datetime as dt
+import hashlib
+import json
 import logging
 import re
 from importlib import resources
@@ -121,19 +131,21 @@ from types import TracebackType
 from typing import Iterator, Optional
 
 import jinja2
+from jinja2 import meta
 from markupsafe import Markup
 
 from estate import __version__
 from estate.choices import OutputChoices
 from estate.collector import collector_off
 from estate.errors import OutputError, UsageError
-from estate.output import atomic_path
+from estate.output import atomic_path, orjson
+from estate.reuse import PageReuse, code_fingerprint
 from estate.render.filters import (contract_ends, date_text, long_date, money, money_round, money_short, num,
                                    pct, plural, words)
 from estate.render import report_sections, views
 from estate.render.progress import progress_context, progress_page
-from estate.render.report_board import (board_sections, by_council, council_lines, council_page, decisions,
-                                        detail_pages, groups)
+from estate.render.report_board import (board_sections, by_council, council_index, council_lines, council_page,
+                                        decisions, detail_pages, groups)
 from estate.render.report_maps import MAX_EMBEDDED_BYTES, MAX_EMBEDDED_MAPS, MAX_INLINE_SVG, _maps
 from estate.render.report_records import (MATRIX_MAX_COUNCILS, TIMELINE_WINDOWS, TIMELINE_YEARS, _contracts,
                                           _matrix, _timeline)
@@ -170,13 +182,17 @@ PRINT_ROWS = 25
 # --------------------------------------------------------------------------- entry points
 
 def write_report(estate, findings: dict, maps: list, path: Path, settings,
-                 choices: Optional[OutputChoices] = None) -> Path:
+                 choices: Optional[OutputChoices] = None, reuse: Optional[PageReuse] = None) -> Path:
     """Render the report and write it atomically to ``path``; maps are read from beside it.
 
     ``settings`` are the run's analysis settings; ``choices`` the output choices (the
-    ``templates`` folder)."""
+    ``templates`` folder); ``reuse`` hands over the detail pages an earlier run rendered
+    from the same context (:class:`~estate.reuse.PageReuse`; None: render every page)."""
     path = Path(path)
     choices = choices or OutputChoices()
+    # one environment for the board pack and every detail page: each template is read
+    # and compiled once per report, not once per page
+    env = environment(choices)
     with collector_off():
         context = report_context(estate, findings, maps, settings, base=path.parent)
         # streamed to the file as rendered: the page of a national estate with its maps
@@ -184,21 +200,112 @@ def write_report(estate, findings: dict, maps: list, path: Path, settings,
         # councils); a template error leaves no file, as every output
         with atomic_path(path) as tmp:
             with open(tmp, "w", encoding="utf-8") as out:
-                out.writelines(report_chunks(context, choices))
+                out.writelines(report_chunks(context, choices, env=env))
+        index = council_index(context)
+        keys = PageKeys(env, context) if reuse is not None else None
         for page in context["pages"]:
-            detail = detail_context(context, page)
-            with atomic_path(path.parent / page["href"]) as tmp:
+            detail = detail_context(context, page, index)
+            target = path.parent / page["href"]
+            key = keys.key(detail) if keys is not None else None
+            if reuse is not None and reuse.lookup(page["href"], key, target):
+                continue
+            with atomic_path(target) as tmp:
                 with open(tmp, "w", encoding="utf-8") as out:
-                    out.writelines(report_chunks(detail, choices, DETAIL_TEMPLATE))
+                    out.writelines(report_chunks(detail, choices, DETAIL_TEMPLATE, env=env))
+            if reuse is not None:
+                reuse.remember(page["href"], key)
     return path
 
 
-def detail_context(context: dict, page: dict) -> dict:
+class PageKeys:
+    """The key of each detail page: a SHA-256 over what its templates can read.
+
+    That is the sources of ``detail.html`` and of every template it includes, imports or
+    extends (``page.template`` too), estate's version and code (the filters), Jinja's
+    version, and the value of each context variable the templates name (found by
+    Jinja's own analysis of the templates, so a template that starts to read another
+    variable changes the key with it).  Values are digested as JSON; each shared value
+    of the report's context once per report.  A value that cannot be written as JSON
+    gives no key: the page is always rendered.
+    """
+
+    def __init__(self, env: jinja2.Environment, context: dict):
+        self.env, self.context = env, context
+        self.templates: dict = {}       # page.template -> (digest of the sources, variable names)
+        self.values: dict = {}          # shared variable -> digest of its value
+        self.parsed: dict = {}          # template -> its syntax tree
+        self.seed = json.dumps([__version__, code_fingerprint(), jinja2.__version__]).encode("utf-8")
+
+    def _read(self, template: str) -> tuple:
+        if template not in self.templates:
+            sources: dict = {}
+            todo = [DETAIL_TEMPLATE, template]
+            while todo:
+                name = todo.pop()
+                if name in sources:
+                    continue
+                sources[name] = self.env.loader.get_source(self.env, name)[0]
+                if name not in self.parsed:
+                    self.parsed[name] = self.env.parse(sources[name])
+                todo += [n for n in meta.find_referenced_templates(self.parsed[name]) if n]
+            variables = set()
+            for name in sources:
+                variables |= meta.find_undeclared_variables(self.parsed[name])
+            self.templates[template] = (_digest(sorted(sources.items())), sorted(variables))
+        return self.templates[template]
+
+    def key(self, detail: dict) -> Optional[str]:
+        """The key of the page of ``detail`` (:func:`detail_context`); None: no key."""
+        try:
+            sources, variables = self._read(detail["page"]["template"])
+        except jinja2.TemplateError:
+            return None             # rendering says what is wrong
+        h = hashlib.sha256(self.seed)
+        h.update(sources.encode())
+        for name in variables:
+            if name not in detail:
+                continue            # a Jinja global (range, dict...), or an error rendering names
+            value = detail[name]
+            if name in self.context and value is self.context[name]:
+                if name not in self.values:
+                    self.values[name] = _digest(value)
+                digest = self.values[name]
+            else:
+                digest = _digest(value)
+            if digest is None:
+                return None
+            h.update(f"{name}\0{digest}\0".encode())
+        return h.hexdigest()
+
+
+def _digest(value) -> Optional[str]:
+    """A SHA-256 of ``value`` as JSON, dicts in their own order (a template may loop over
+    one), dates as ISO text; None when it is not JSON.  orjson writes it when installed
+    (ten times as fast as ``json``, which writes it otherwise)."""
+    try:
+        if orjson is not None:
+            data = orjson.dumps(value)
+        else:
+            data = json.dumps(value, default=_plain, ensure_ascii=False,
+                              separators=(",", ":")).encode("utf-8", "surrogatepass")
+    except (TypeError, ValueError):
+        return None
+    return hashlib.sha256(data).hexdigest()
+
+
+def _plain(value):
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not part of a page's key")
+
+
+def detail_context(context: dict, page: dict, index: Optional[dict] = None) -> dict:
     """The context a detail page renders from: the report's, with ``page`` (the page's
     entry of ``pages``, and for a council page ``council``: :func:`council_page`) and
-    ``root`` (``../``: the way back to the output folder)."""
+    ``root`` (``../``: the way back to the output folder).  ``index``: the context's
+    :func:`council_index`, made once for all the pages."""
     if page.get("council"):
-        page = {**page, "data": council_page(context, page["council"])}
+        page = {**page, "data": council_page(context, page["council"], index)}
     return {**context, "page": page, "root": "../"}
 
 
@@ -208,11 +315,13 @@ def render_report(context: dict, choices: OutputChoices, template: str = TEMPLAT
     return "".join(report_chunks(context, choices, template))
 
 
-def report_chunks(context: dict, choices: OutputChoices, template: str = TEMPLATE) -> Iterator[str]:
+def report_chunks(context: dict, choices: OutputChoices, template: str = TEMPLATE, *,
+                  env: Optional[jinja2.Environment] = None) -> Iterator[str]:
     """The report's HTML (or a detail page's: ``template``) in pieces, as Jinja renders
     them; template errors as :class:`~estate.errors.OutputError` naming the template's
-    file and line."""
-    env = environment(choices)
+    file and line.  ``env``: the :func:`environment` of ``choices`` to render with (one
+    shared by every page of a report; default: a new one)."""
+    env = env if env is not None else environment(choices)
     try:
         yield from env.get_template(template).generate(context)
     except jinja2.TemplateSyntaxError as exc:
@@ -247,6 +356,8 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 def printable(value):
     """What every ``{{ ... }}`` of the report prints: text without control characters
     (the one rule for report pages; markup already made safe stays markup)."""
+    if type(value) is str and value.isprintable():
+        return value        # no control character in it (the most of what a page prints)
     if isinstance(value, Markup):
         return Markup(_CONTROL.sub("", str(value)))
     if isinstance(value, str):

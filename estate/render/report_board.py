@@ -155,22 +155,49 @@ def _groups_of(estate) -> list:
     return out
 
 
+def _index(rows: list, keys) -> dict:
+    """``{key: [row number, ...]}``: where each of ``keys(row)`` is found in ``rows``."""
+    out: dict = {}
+    for i, row in enumerate(rows):
+        for k in dict.fromkeys(keys(row)):
+            out.setdefault(k, []).append(i)
+    return out
+
+
+def _pick(rows: list, index: dict, keys) -> list:
+    """The rows ``index`` lists under any of ``keys``, each once, in their order in ``rows``."""
+    return [rows[i] for i in sorted({i for k in keys for i in index.get(k, ())})]
+
+
 def groups(context: dict, estate, pages: list, maps: list, as_of: dt.date) -> list:
-    """One page per partnership or region: its members, figures and decisions."""
+    """One page per partnership or region: its members, figures and decisions.
+
+    Each section's rows are indexed once by council, so a group reads only its members'
+    rows (not every row of the estate once per group)."""
     councils = {c["id"]: c for c in context["councils"]["rows"]}
     page_of = {p.get("council"): p["href"] for p in pages if p.get("council")}
     map_of = {m["id"]: m for m in maps}
     windows = context["windows"]["rows"]
+    windows_of = _index(windows, lambda w: w.get("authority_ids") or ())
+    all_candidates = context["consolidation"]["rows"]
+    candidates_of = _index(all_candidates, lambda c: c.get("authority_ids") or ())
+    candidates_in = _index(all_candidates, lambda c: [(c["group_kind"], c.get("group_id"))])
+    risks = context["risks"]["rows"]
+    red_of = _index(risks, lambda r: [r.get("authority")] if r["rating"] == "red" else [])
+    all_dups = context["duplicates"]["rows"]
+    dups_of = _index(all_dups, lambda d: [d["authority"]])
     out = []
     for kind, gid, name, members in _groups_of(estate):
         member_set = set(members)
         rows = [councils.get(m, {}) for m in members]
-        mine = [w for w in windows if member_set & set(w.get("authority_ids") or ())]
-        candidates = [c for c in context["consolidation"]["rows"]
-                      if (c["group_kind"] == kind and c.get("group_id") == gid)
-                      or set(c.get("authority_ids") or ()) <= member_set and c.get("authority_ids")]
-        red = [r for r in context["risks"]["rows"] if r["rating"] == "red" and r.get("authority") in member_set]
-        dups = [d for d in context["duplicates"]["rows"] if d["authority"] in member_set]
+        mine = _pick(windows, windows_of, members)
+        # the group's own candidates, and those whose councils are all members
+        chosen = set(candidates_in.get((kind, gid), ()))
+        chosen.update(i for m in members for i in candidates_of.get(m, ())
+                      if set(all_candidates[i]["authority_ids"]) <= member_set)
+        candidates = [all_candidates[i] for i in sorted(chosen)]
+        red = _pick(risks, red_of, members)
+        dups = _pick(all_dups, dups_of, members)
         group_map = map_of.get(f"{kind}-{gid}")
         out.append({
             "kind": kind, "id": gid, "name": name,
@@ -237,19 +264,34 @@ def by_council(context: dict) -> dict:
     return out
 
 
-def council_page(context: dict, aid: str) -> dict:
-    """What a council's detail page shows, picked from the report's sections."""
-    row = next((c for c in context["councils"]["rows"] if c["id"] == aid), None)
-    council_map = next((m for m in context["maps"] if m["id"] == f"council-{aid}"), None)
+def council_index(context: dict) -> dict:
+    """What :func:`council_page` looks up, indexed once for every council's page: each
+    council's indicators row and map, and where its duplicates and candidates are."""
+    rows: dict = {}
+    for c in context["councils"]["rows"]:
+        rows.setdefault(c["id"], c)
+    maps: dict = {}
+    for m in context["maps"]:
+        maps.setdefault(m["id"], m)
+    return {"rows": rows, "maps": maps,
+            "duplicates": _index(context["duplicates"]["rows"], lambda d: [d["authority"]]),
+            "candidates": _index(context["consolidation"]["rows"], lambda c: c.get("authority_ids") or ())}
+
+
+def council_page(context: dict, aid: str, index: Optional[dict] = None) -> dict:
+    """What a council's detail page shows, picked from the report's sections (``index``:
+    :func:`council_index` of the context, when several pages are made from it)."""
+    index = index or council_index(context)
+    council_map = index["maps"].get(f"council-{aid}")
     own = context["by_council"].get(aid, {})
     return {
-        "id": aid, "row": row,
+        "id": aid, "row": index["rows"].get(aid),
         "lines": context["council_lines"].get(aid, []),
         "contracts": own.get("contracts", []),
         "risks": own.get("risks", []),
-        "duplicates": [d for d in context["duplicates"]["rows"] if d["authority"] == aid],
+        "duplicates": _pick(context["duplicates"]["rows"], index["duplicates"], [aid]),
         "windows": own.get("windows", []),
-        "candidates": [c for c in context["consolidation"]["rows"] if aid in (c.get("authority_ids") or ())],
+        "candidates": _pick(context["consolidation"]["rows"], index["candidates"], [aid]),
         "map": next((f["href"] for f in council_map["files"] if f["format"] == "svg"), None)
         if council_map else None,
     }

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 import lxml.html
+from markupsafe import Markup
 import pytest
 
 from estate.analyses import run_all
@@ -814,3 +815,52 @@ def test_hostile_text_in_the_findings_stays_inert_on_every_report_page(estate, s
         text = page.read_text(encoding="utf-8")
         assert not CONTROL_CHARACTERS & set(text), page.name
         assert "<script>alert" not in text, page.name
+
+
+def test_one_template_environment_renders_every_page_and_the_bytes_do_not_change(estate, settings, tmp_path,
+                                                                                  monkeypatch):
+    made = []
+    real = report.environment
+
+    def counted(choices):
+        made.append(choices)
+        return real(choices)
+
+    monkeypatch.setattr(report, "environment", counted)
+    write_report(estate[0], hand_findings(), [], tmp_path / "a" / "report.html", settings)
+    pages = sorted(p.name for p in (tmp_path / "a" / "report").glob("*.html"))
+    assert len(pages) > 10          # the board pack's detail pages and a page per council
+    assert len(made) == 1
+    # a page rendered on its own, with a new environment, is byte for byte the same
+    context = report_context(estate[0], hand_findings(), [], settings, base=tmp_path / "a")
+    alone = [p for p in context["pages"] if p.get("council") == "alpha"][0]
+    html = report.render_report(report.detail_context(context, alone), OutputChoices(), report.DETAIL_TEMPLATE)
+    assert (tmp_path / "a" / alone["href"]).read_text(encoding="utf-8") == html
+    assert len(made) == 2
+    write_report(estate[0], hand_findings(), [], tmp_path / "b" / "report.html", settings)
+    assert site_text(tmp_path / "a") == site_text(tmp_path / "b")
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_a_page_key_digests_values_in_their_own_order(fast, monkeypatch):
+    if not fast:
+        monkeypatch.setattr(report, "orjson", None)
+    one = report._digest({"a": [1, dt.date(2027, 3, 31)], "b": Markup("<b>x</b>")})
+    assert one == report._digest({"a": [1, dt.date(2027, 3, 31)], "b": Markup("<b>x</b>")})
+    assert one != report._digest({"b": Markup("<b>x</b>"), "a": [1, dt.date(2027, 3, 31)]})   # a loop's order
+    assert one != report._digest({"a": [1, "2027-03-31x"], "b": Markup("<b>x</b>")})
+    assert report._digest({"a": object()}) is None          # not JSON: the page is always rendered
+
+
+def test_a_detail_page_key_follows_what_its_templates_read(estate, settings, tmp_path):
+    context = report_context(estate[0], hand_findings(), [], settings, base=tmp_path)
+    keys = report.PageKeys(report.environment(OutputChoices()), context)
+    council = [p for p in context["pages"] if p.get("council") == "alpha"][0]
+    roadmap = [p for p in context["pages"] if p["id"] == "roadmap"][0]
+    before = {p["id"]: keys.key(report.detail_context(context, p)) for p in (council, roadmap)}
+    assert None not in before.values() and len(set(before.values())) == 2
+    # the roadmap page reads "roadmap"; the council page does not
+    changed = {**context, "roadmap": {**context["roadmap"], "clashes": context["roadmap"]["clashes"] + 1}}
+    keys = report.PageKeys(report.environment(OutputChoices()), changed)
+    assert keys.key(report.detail_context(changed, roadmap)) != before["roadmap"]
+    assert keys.key(report.detail_context(changed, council)) == before["council:alpha"]
