@@ -23,7 +23,10 @@ and the procurement windows two or more members share).  Only dates on or after
     the whole window is that entry of ``procurement_windows``), ``authorities`` and
     ``contracts`` (only the timeline's own councils and contracts in it) and ``councils``
     (how many councils share the window).  So a council's roadmap grows with its own
-    windows, not with the size of everyone else's.
+    windows, not with the size of everyone else's.  A window still ahead whose
+    ``must_start_by`` has already passed keeps that date, and its reason says procurement
+    should have started by then (start now, or extend a contract to meet the window)
+    rather than that it must start by a day already gone.
 
 Clashes (``clash: true`` on the item, and listed under ``clashes``):
 
@@ -170,8 +173,12 @@ def _window_item(w: dict, readers, owner: dict, as_of: dt.date):
         head = f"{others} other {whose} contracts end in window {ref} with {theirs}"
     else:
         head = f"Only {theirs} end in window {ref}"
-    reason = (f"{head}, between {w['start']} and {w['end']}; to buy {name} jointly, "
-              f"procurement must start by {date.isoformat()}.")
+    if date < as_of:        # the lead time has already run out: say so, not "must start by"
+        when = (f"procurement should have started by {date.isoformat()}, before "
+                f"{as_of.isoformat()}: start now, or extend a contract to meet the window")
+    else:
+        when = f"procurement must start by {date.isoformat()}"
+    reason = f"{head}, between {w['start']} and {w['end']}; to buy {name} jointly, {when}."
     return _item(date, "procurement-window", ",".join(mine), subject, name, reason,
                  ref=ref, authorities=mine, contracts=contracts,
                  councils=len(w["authorities"]), start=w["start"], end=w["end"])

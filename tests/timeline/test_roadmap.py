@@ -236,6 +236,23 @@ def test_a_window_item_holds_the_readers_share_and_the_windows_ref(tmp_path):
     assert (cc_w2["ref"], cc_w2["authorities"], cc_w2["contracts"]) == ("W2", ["cc"], ["cc/C-REV"])
 
 
+def test_a_window_whose_lead_time_has_run_out_says_so_rather_than_must_start_by(tmp_path):
+    """On 2027-03-01 the payroll window (ends 2027-09-30 to 2027-12-31) is still ahead, but
+    its start-by date, 2027-01-03, is past: the reason says procurement should have started;
+    the council tax window's (2027-07-05) is not."""
+    sharers(tmp_path)
+    estate = load([str(tmp_path)])
+    _, findings = run_analyses(estate, Settings(as_of=dt.date(2027, 3, 1)))
+    council = {c["authority"]: c for c in findings["roadmap"]["councils"]}
+    w1, w2 = _windows(council["aa"])
+    assert (w1["subject"], w1["date"], w2["subject"]) == ("payroll", "2027-01-03", "council-tax")
+    assert w2["reasons"][0].endswith("procurement must start by 2027-07-05.")
+    assert w1["reasons"][0].endswith(
+        "to buy Payroll jointly, procurement should have started by 2027-01-03, before "
+        "2027-03-01: start now, or extend a contract to meet the window.")
+    assert "must start by" not in w1["reasons"][0]
+
+
 def test_a_partnerships_window_item_holds_its_members_share(tmp_path):
     (pair,) = sharers(tmp_path)["roadmap"]["partnerships"]
     w1, w2 = _windows(pair)
