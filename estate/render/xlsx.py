@@ -124,9 +124,16 @@ def excel_date(value) -> float:
     return serial - 1 if serial < 61 else serial
 
 
+#: the height of a wrapped line of the register's 11-point text, in points
+LINE_POINTS = 16
+
+
 def _lines(text: str, width: int) -> int:
-    """About how many lines ``text`` takes wrapped at ``width`` characters."""
-    return sum(-(-len(part) // width) or 1 for part in text.split("\n"))
+    """About how many lines ``text`` takes wrapped at ``width`` characters.  Text wraps
+    between words, so a line holds less than ``width`` characters: about half a word
+    (four characters) less, or a long reason's last lines are cut off in print."""
+    per_line = max(1, width - 4) if width > 8 else width
+    return sum(-(-len(part) // per_line) or 1 for part in text.split("\n"))
 
 
 def _number(value) -> Optional[str]:
@@ -330,8 +337,9 @@ class Sheet:
             if col >= self.max_col:
                 self.max_col = col + 1
         # a row of wrapped text is as tall as its longest cell needs: written, since
-        # LibreOffice does not work it out when it opens the file
-        out[0] = (f'<row r="{rs}" ht="{min(409, 15 * lines)}" customHeight="1">' if lines > 1
+        # LibreOffice does not work it out when it opens the file; 16 points a line, as
+        # the fonts it puts in Calibri's place set 11-point lines a little over 15 apart
+        out[0] = (f'<row r="{rs}" ht="{min(409, LINE_POINTS * lines)}" customHeight="1">' if lines > 1
                   else f'<row r="{rs}">')
         out.append("</row>")
         self._buffer.append("".join(out))

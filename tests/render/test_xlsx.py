@@ -233,7 +233,9 @@ def test_wrapped_columns_wrap_and_their_rows_are_tall_enough(tmp_path):
     def build(wb):
         ws = wb.sheet("Wrap", [10, 20], wrap=[1])
         ws.append(["short", "fits"])
-        ws.append(["short", "word " * 28])               # 140 characters: 5 lines of 28
+        # 140 characters in a column wrapping at 28: a line holds five "word " (the
+        # sixth would end at 29), so 28 words take 6 lines, not 140 / 28 = 5
+        ws.append(["short", "word " * 28])
         ws.append(["x" * 100, "two\nlines"])              # column A does not wrap
         ws.close()
 
@@ -241,5 +243,5 @@ def test_wrapped_columns_wrap_and_their_rows_are_tall_enough(tmp_path):
     assert ws["B2"].alignment.wrap_text and not ws["A2"].alignment.wrap_text
     assert ws["A2"].alignment.vertical == "top"
     assert ws.row_dimensions[1].height is None
-    assert ws.row_dimensions[2].height == 5 * 15
-    assert ws.row_dimensions[3].height == 2 * 15
+    assert ws.row_dimensions[2].height == 6 * 16
+    assert ws.row_dimensions[3].height == 2 * 16

@@ -6,12 +6,12 @@ timeline's own councils and contracts."""
 
 from __future__ import annotations
 
-from estate.render.register.base import Col, Sheet
+from estate.render.register.base import REASONS, Col, Sheet
 from estate.render.roadmap import roadmap_view
 
 ROADMAP_COLUMNS = [
     Col("Timeline"), Col("Timeline id"), Col("Date", "date"), Col("Kind"), Col("Window"),
-    Col("Subject"), Col("Name"), Col("Councils sharing", "int"), Col("Clash"), Col("Reasons"),
+    Col("Subject"), Col("Name"), Col("Councils sharing", "int"), Col("Clash"), REASONS,
 ]
 
 
