@@ -68,7 +68,7 @@ def code_fingerprint() -> str:
     """A SHA-256 over estate's version and the bytes of its own files (computed once)."""
     global _fingerprint
     if _fingerprint is None:
-        _fingerprint = _tree_digest(
+        _fingerprint = tree_digest(
             Path(estate.__file__).resolve().parent, seed=__version__.encode(),
             keep=lambda p: p.suffix in _SOURCE_SUFFIXES and "__pycache__" not in p.parts)
     return _fingerprint
@@ -90,7 +90,7 @@ def graphviz_identity() -> Optional[list]:
     return [found, *(_stat(Path(found).resolve()) or [])]
 
 
-def _tree_digest(folder, seed: bytes = b"", keep=lambda path: True) -> str:
+def tree_digest(folder, seed: bytes = b"", keep=lambda path: True) -> str:
     """A SHA-256 over ``seed`` and the relative path and bytes of each file ``keep``s."""
     h = hashlib.sha256(seed)
     root = Path(folder)
@@ -113,7 +113,7 @@ def run_key(inputs: Iterable[tuple], settings, choices, outputs: Iterable[str], 
         "choices": choices.as_dict(),
         "outputs": sorted(outputs),
         "strict": bool(strict),
-        "templates": _tree_digest(choices.templates) if choices.templates else None,
+        "templates": tree_digest(choices.templates) if choices.templates else None,
         "graphviz": graphviz_identity() if "maps" in outputs and choices.maps != "none" else None,
         "inputs": [list(pair) for pair in inputs],
         "baseline": baseline,

@@ -56,7 +56,7 @@ import contextlib
 import functools
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
@@ -68,6 +68,7 @@ from estate.analyses._contracts import contracts_covering
 from estate.analyses._graph import IN_SERVICE, partner_systems
 from estate.analyses.dependencies import transitive_dependents
 from estate.model.parse_cache import checked_blob, check_folder, default_cache_dir, write_entry
+from estate.reuse import tree_digest
 
 #: the findings made council by council, keyed as in ``analysis.json``
 PER_COUNCIL = ("authorities", "duplicates", "complementary", "legacy_risks", "_quality")
@@ -85,9 +86,13 @@ class CouncilStats:
     """What the cache did in one run, council by council."""
 
     reused: int = 0
-    recomputed: int = 0
     writes: int = 0
     corrupt: int = 0
+    worked_out: list = field(default_factory=list)   # ids of the councils worked out, in order
+
+    @property
+    def recomputed(self) -> int:
+        return len(self.worked_out)
 
 
 class CouncilCache:
@@ -97,9 +102,13 @@ class CouncilCache:
         self.root = Path(root) if root is not None else default_cache_dir()
         self.folder = self.root / "findings" / f"{__version__}-format{FORMAT}"
         self.stats = CouncilStats()
-        self.recomputed: list = []          # ids of the councils worked out in this run
         for folder in (self.root, self.root / "findings", self.folder):
             check_folder(folder)
+
+    @property
+    def recomputed(self) -> list:
+        """The ids of the councils worked out in this run, in order."""
+        return self.stats.worked_out
 
     def entry(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.msgpack"
@@ -146,8 +155,7 @@ def run(estate, graph, settings, cache: Optional[CouncilCache] = None) -> dict:
                                     quality.context(estate, graph, settings))
             part = council(estate, contexts, a)
             if cache is not None:
-                cache.stats.recomputed += 1
-                cache.recomputed.append(a.id)
+                cache.stats.worked_out.append(a.id)
                 cache.put(keys[a.id], part)
         elif cache is not None:
             cache.stats.reused += 1
@@ -174,17 +182,13 @@ def council(estate, contexts: tuple, a) -> dict:
 
 @functools.lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """SHA-256 of the version and of every file the per-council findings are made by."""
+    """SHA-256 of the version and of every file the per-council findings are made by
+    (:data:`CODE`; narrower than the whole package's :func:`estate.reuse.code_fingerprint`,
+    so that a change to a renderer keeps these findings)."""
     package = Path(__file__).resolve().parent.parent
-    h = hashlib.sha256(__version__.encode())
-    for part in CODE:
-        top = package / part
-        files = [top] if top.is_file() else sorted(
-            p for p in top.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-        for path in files:
-            h.update(path.relative_to(package).as_posix().encode() + b"\0")
-            h.update(hashlib.sha256(path.read_bytes()).digest())
-    return h.hexdigest()
+    tops = [package / part for part in CODE]
+    return tree_digest(package, seed=__version__.encode(), keep=lambda p: "__pycache__" not in p.parts
+                       and any(p == top or top in p.parents for top in tops))
 
 
 def _digest_of(estate, path: str) -> Optional[str]:
